@@ -1,0 +1,173 @@
+package jp.enclave.pseudonymizer.ingest;
+
+import static jp.enclave.pseudonymizer.db.Duck.exec;
+import static jp.enclave.pseudonymizer.db.Duck.literal;
+import static jp.enclave.pseudonymizer.db.Duck.queryLong;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import jp.enclave.pseudonymizer.db.PipelineException;
+import jp.enclave.pseudonymizer.source.CodeList;
+import jp.enclave.pseudonymizer.source.Column;
+import jp.enclave.pseudonymizer.source.Reference;
+import jp.enclave.pseudonymizer.source.SourceTable;
+
+/**
+ * Loads the source CSVs into the holder's staging database. Each row either passes every rule of
+ * its {@link SourceTable} and lands typed in {@code src_<file>}, or lands in {@code quarantine}
+ * with every reason it failed. Structural faults (encoding, column count, quoting) come from
+ * DuckDB's own reject tables; the rest are rules generated from the column kinds.
+ */
+public final class SourceIngest {
+  /** Per source file: records read (counted independently), accepted, quarantined. */
+  public record FileCount(long input, long accepted, long quarantined) {
+    public boolean reconciles() {
+      return input == accepted + quarantined;
+    }
+  }
+
+  public record Report(Map<SourceTable, FileCount> files) {
+    public boolean reconciles() {
+      return files.values().stream().allMatch(FileCount::reconciles);
+    }
+
+    public long accepted() {
+      return files.values().stream().mapToLong(FileCount::accepted).sum();
+    }
+
+    public long input() {
+      return files.values().stream().mapToLong(FileCount::input).sum();
+    }
+
+    public long quarantined() {
+      return files.values().stream().mapToLong(FileCount::quarantined).sum();
+    }
+  }
+
+  private SourceIngest() {}
+
+  public static Report run(Connection staging, Path sourceDir) {
+    for (SourceTable t : SourceTable.values()) {
+      if (!Files.isRegularFile(sourceDir.resolve(t.fileName()))) {
+        throw new PipelineException("source file " + t.fileName() + " is missing from " + sourceDir);
+      }
+    }
+    loadReferences(staging);
+    exec(staging, "CREATE OR REPLACE TABLE quarantine (source_file VARCHAR, line BIGINT, record_key VARCHAR, "
+        + "reason VARCHAR, raw VARCHAR)");
+    Map<SourceTable, FileCount> counts = new EnumMap<>(SourceTable.class);
+    for (SourceTable t : SourceTable.values()) {
+      counts.put(t, load(staging, t, sourceDir.resolve(t.fileName())));
+    }
+    Report report = new Report(counts);
+    if (!report.reconciles()) {
+      throw new PipelineException("row counts do not reconcile (input = accepted + quarantined): " + counts);
+    }
+    return report;
+  }
+
+  private static FileCount load(Connection c, SourceTable t, Path file) {
+    long input = RecordCounter.dataRecords(file);
+    String stem = t.stem();
+    String columns = t.columns().stream().map(col -> literal(col.name()) + ": 'VARCHAR'")
+        .collect(Collectors.joining(", ", "{", "}"));
+    exec(c, "CREATE OR REPLACE TABLE raw_" + stem + " AS SELECT * FROM read_csv(" + literal(file)
+        + ", header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', columns = " + columns
+        + ", store_rejects = true, rejects_table = 'rej_" + stem + "', rejects_scan = 'rejscan_" + stem + "')");
+    exec(c, "INSERT INTO quarantine SELECT " + literal(t.fileName()) + ", line, NULL, "
+        + "string_agg(error_type || coalesce(' in ' || column_name, '') || ': ' || error_message, '; '), "
+        + "any_value(csv_line) FROM rej_" + stem + " GROUP BY line");
+    long structural = queryLong(c, "SELECT count(DISTINCT line) FROM rej_" + stem);
+
+    exec(c, "CREATE OR REPLACE TABLE checked_" + stem + " AS SELECT *, " + reasons(t) + " AS _reason FROM raw_" + stem);
+    exec(c, "INSERT INTO quarantine SELECT " + literal(t.fileName()) + ", NULL, " + t.recordKey()
+        + ", _reason, to_json(" + rowStruct(t) + ") FROM checked_" + stem + " WHERE _reason <> ''");
+    exec(c, "CREATE OR REPLACE TABLE src_" + stem + " AS SELECT " + typedColumns(t) + " FROM checked_" + stem
+        + " WHERE _reason = ''");
+    exec(c, "DROP TABLE raw_" + stem);
+    exec(c, "DROP TABLE checked_" + stem);
+    long accepted = queryLong(c, "SELECT count(*) FROM src_" + stem);
+    long quarantined = queryLong(c, "SELECT count(*) FROM quarantine WHERE source_file = " + literal(t.fileName()));
+    if (quarantined < structural) {
+      throw new PipelineException("quarantine lost structural rejects of " + t.fileName());
+    }
+    return new FileCount(input, accepted, quarantined);
+  }
+
+  /** The SQL that names every rule a row breaks, '' when it breaks none. */
+  static String reasons(SourceTable t) {
+    List<String> checks = new ArrayList<>();
+    for (Column col : t.columns()) {
+      String n = col.name();
+      if (col.required()) {
+        checks.add("CASE WHEN " + n + " IS NULL OR trim(" + n + ") = '' THEN '" + n + " is missing' END");
+      }
+      String bad = switch (col.kind()) {
+        case DATE -> "try_cast(" + n + " AS DATE) IS NULL";
+        case DECIMAL -> "try_cast(" + n + " AS DOUBLE) IS NULL";
+        case INTEGER -> "try_cast(" + n + " AS INTEGER) IS NULL";
+        case BOOLEAN -> n + " NOT IN ('true', 'false')";
+        case CODE -> n + " NOT IN (SELECT code FROM " + col.codes().table() + ")";
+        case KEY, TEXT -> null;
+      };
+      if (bad != null) {
+        String what = switch (col.kind()) {
+          case DATE -> " is not a valid date: ";
+          case DECIMAL, INTEGER -> " is not a number: ";
+          case BOOLEAN -> " is not true/false: ";
+          default -> " is not a known " + col.codes().name() + " code: ";
+        };
+        checks.add("CASE WHEN " + n + " IS NOT NULL AND trim(" + n + ") <> '' AND " + bad + " THEN '" + n + what
+            + "' || " + n + " END");
+      }
+    }
+    String key = "hospital_id, " + t.recordKey();
+    checks.add("CASE WHEN " + t.recordKey() + " IS NOT NULL AND count(*) OVER (PARTITION BY " + key
+        + ") > 1 THEN 'duplicate record key " + t.recordKey() + ": ' || " + t.recordKey() + " END");
+    if (t != SourceTable.PATIENT) {
+      checks.add("CASE WHEN patient_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM src_patients p "
+          + "WHERE p.hospital_id = raw_" + t.stem() + ".hospital_id AND p.patient_id = raw_" + t.stem()
+          + ".patient_id) THEN 'no accepted patient record for ' || hospital_id || '/' || patient_id END");
+    }
+    return "concat_ws('; ', " + String.join(", ", checks) + ")";
+  }
+
+  private static String rowStruct(SourceTable t) {
+    return t.columns().stream().map(col -> literal(col.name()) + ": " + col.name())
+        .collect(Collectors.joining(", ", "{", "}"));
+  }
+
+  private static String typedColumns(SourceTable t) {
+    return t.columns().stream().map(col -> switch (col.kind()) {
+      case DATE -> "CAST(" + col.name() + " AS DATE) AS " + col.name();
+      case DECIMAL -> "CAST(" + col.name() + " AS DOUBLE) AS " + col.name();
+      case INTEGER -> "CAST(" + col.name() + " AS INTEGER) AS " + col.name();
+      case BOOLEAN -> "CAST(" + col.name() + " AS BOOLEAN) AS " + col.name();
+      default -> col.name();
+    }).collect(Collectors.joining(", "));
+  }
+
+  private static void loadReferences(Connection c) {
+    Reference ref = Reference.get();
+    codes(c, CodeList.HOSPITAL, ref.hospitals().stream().map(Reference.Hospital::id).toList());
+    codes(c, CodeList.SEX, List.of("M", "F"));
+    codes(c, CodeList.ICD10, ref.diagnoses().stream().map(Reference.Diagnosis::icd10).toList());
+    codes(c, CodeList.DRUG, ref.drugs().stream().map(Reference.Drug::code).toList());
+    codes(c, CodeList.LAB, ref.labs().stream().map(Reference.Lab::code).toList());
+    codes(c, CodeList.ALLERGEN, ref.allergens().stream().map(Reference.Allergen::code).toList());
+    codes(c, CodeList.ENCOUNTER_TYPE, List.of("outpatient", "inpatient"));
+    codes(c, CodeList.ROUTE, List.of("oral", "injection"));
+  }
+
+  private static void codes(Connection c, CodeList list, Collection<String> codes) {
+    exec(c, "CREATE OR REPLACE TABLE " + list.table() + " AS SELECT code FROM (VALUES "
+        + codes.stream().map(x -> "(" + literal(x) + ")").collect(Collectors.joining(", ")) + ") v(code)");
+  }
+}

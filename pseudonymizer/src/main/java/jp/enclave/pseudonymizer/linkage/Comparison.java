@@ -1,0 +1,31 @@
+package jp.enclave.pseudonymizer.linkage;
+
+import java.util.List;
+
+/**
+ * One field comparison of a record pair, as a SQL expression over {@code a} and {@code b} giving
+ * a level from 0 (disagree) to {@code levels - 1} (agree exactly), or NULL when a value is
+ * missing (a missing phone is no evidence either way). Fields must be conditionally
+ * independent given match status, so the kanji given name (a near copy of its reading) is not
+ * compared.
+ */
+public record Comparison(String name, int levels, String sql) {
+
+  /** The comparisons, in one table: adding a field is adding a row. */
+  public static final List<Comparison> ALL = List.of(
+      new Comparison("family_kana", 3, "CASE WHEN a.family_n = b.family_n THEN 2 "
+          + "WHEN jaro_winkler_similarity(a.family_n, b.family_n) >= 0.88 THEN 1 ELSE 0 END"),
+      new Comparison("given_kana", 3, "CASE WHEN a.given_n = b.given_n THEN 2 "
+          + "WHEN jaro_winkler_similarity(a.given_n, b.given_n) >= 0.88 THEN 1 ELSE 0 END"),
+      new Comparison("birth_date", 3, "CASE WHEN a.birth_date = b.birth_date THEN 2 "
+          + "WHEN levenshtein(CAST(a.birth_date AS VARCHAR), CAST(b.birth_date AS VARCHAR)) = 1 THEN 1 ELSE 0 END"),
+      new Comparison("sex", 2, "CASE WHEN a.sex = b.sex THEN 1 ELSE 0 END"),
+      new Comparison("address", 3, "CASE WHEN a.prefecture = b.prefecture AND a.city = b.city THEN 2 "
+          + "WHEN a.prefecture = b.prefecture THEN 1 ELSE 0 END"),
+      new Comparison("phone", 2, "CASE WHEN a.phone IS NULL OR b.phone IS NULL THEN NULL "
+          + "WHEN a.phone = b.phone THEN 1 ELSE 0 END"));
+
+  public String column() {
+    return "g_" + name;
+  }
+}

@@ -1,0 +1,171 @@
+package jp.enclave.pseudonymizer.project;
+
+import static jp.enclave.pseudonymizer.db.Duck.exec;
+import static jp.enclave.pseudonymizer.db.Duck.literal;
+import static jp.enclave.pseudonymizer.db.Duck.queryLong;
+
+import com.google.crypto.tink.prf.Prf;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Collectors;
+import jp.enclave.pseudonymizer.HolderHome;
+import jp.enclave.pseudonymizer.db.Duck;
+import jp.enclave.pseudonymizer.store.StoreBuilder;
+import jp.enclave.pseudonymizer.store.StoreTable;
+import jp.enclave.sealed.KeyVault;
+import jp.enclave.sealed.PrivateScratch;
+import jp.enclave.sealed.extract.ExtractManifest;
+import jp.enclave.sealed.extract.SealedExtract;
+import org.duckdb.DuckDBAppender;
+
+/**
+ * Provisions an approved project's extract: the cohort's rows of the requested tables and columns
+ * within the period, with per-project pseudonyms and per-project record IDs (so two projects'
+ * extracts cannot be joined on either), built in RAM scratch and sealed under the project's own
+ * key.
+ */
+public final class ExtractProvisioner {
+  public record Result(String projectId, long persons, ExtractManifest manifest, long millis) {}
+
+  private ExtractProvisioner() {}
+
+  public static Result provision(HolderHome home, ProjectSpec spec) {
+    List<String> problems = spec.problems();
+    if (!problems.isEmpty()) {
+      throw new ProjectException("project spec cannot be provisioned:\n  - " + String.join("\n  - ", problems));
+    }
+    String id = spec.projectId();
+    if (Files.exists(SealedExtract.manifestPath(home.extracts(), id))) {
+      throw new ProjectException("project " + id + " already has an extract; delete it first to re-provision");
+    }
+    if (!Files.exists(home.store())) {
+      throw new ProjectException("no pseudonymized store at " + home.store() + "; run the pipeline first");
+    }
+    long start = System.nanoTime();
+    KeyVault holder = home.holderVault();
+    KeyVault extracts = home.extractVault();
+    String prfKey = HolderHome.projectPrfKey(id);
+    String sealKey = HolderHome.extractKey(id);
+    if (!holder.exists(prfKey)) {
+      holder.createPrfKey(prfKey);
+    }
+    if (!extracts.exists(sealKey)) {
+      extracts.createSealingKey(sealKey);
+    }
+    Prf prf = holder.prfKey(prfKey);
+    try (PrivateScratch scratch = PrivateScratch.create("provision-" + id)) {
+      var db = scratch.resolve(id + ".duckdb");
+      long persons;
+      List<ExtractManifest.Table> tables = new ArrayList<>();
+      try (Connection c = Duck.open(db)) {
+        exec(c, "SET temp_directory = " + literal(scratch.dir().resolve("tmp")));
+        exec(c, "ATTACH " + literal(home.store()) + " AS store (READ_ONLY)");
+        exec(c, "CREATE TEMP TABLE cohort AS " + cohortSql(spec));
+        persons = mapPersons(c, prf);
+        String salt = HexFormat.of().formatHex(prf.compute("record-order".getBytes(StandardCharsets.UTF_8), 16));
+        exec(c, "CREATE TEMP TABLE emap AS SELECT e.encounter_id, row_number() OVER (ORDER BY md5("
+            + literal(salt) + " || e.encounter_id)) AS project_encounter_id FROM store.encounter e "
+            + "JOIN pmap USING (person_id)");
+        for (StoreTable t : StoreTable.values()) {
+          if (spec.tables().containsKey(t.tableName())) {
+            tables.add(copyTable(c, spec, t, salt));
+          }
+        }
+        // The store-to-project pseudonym map must never be sealed into the extract.
+        exec(c, "DROP TABLE pmap");
+        exec(c, "DETACH store");
+        exec(c, "CHECKPOINT");
+      }
+      ExtractManifest manifest = new ExtractManifest(ExtractManifest.FORMAT_VERSION, id, sealKey,
+          Instant.now().toString(), "person_id", tables);
+      SealedExtract.seal(db, manifest, extracts, home.extracts());
+      return new Result(id, persons, manifest, (System.nanoTime() - start) / 1_000_000);
+    } catch (SQLException | GeneralSecurityException e) {
+      throw new ProjectException("provisioning " + id + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  static String cohortSql(ProjectSpec spec) {
+    List<String> where = new ArrayList<>();
+    ProjectSpec.Cohort cohort = spec.cohort();
+    if (cohort != null && !cohort.prefixes().isEmpty()) {
+      String period = spec.period() == null ? "" : periodFilter(spec, "d.diagnosis_date");
+      where.add("p.person_id IN (SELECT d.person_id FROM store.diagnosis d WHERE ("
+          + cohort.prefixes().stream().map(x -> "starts_with(d.icd10, " + literal(x) + ")")
+          .collect(Collectors.joining(" OR ")) + ")" + (period.isEmpty() ? "" : " AND " + period) + ")");
+    }
+    if (cohort != null && cohort.sex() != null) {
+      where.add("p.sex = " + literal(cohort.sex()));
+    }
+    if (cohort != null && cohort.bornFrom() != null) {
+      where.add("p.birth_date >= DATE " + literal(cohort.bornFrom().toString()));
+    }
+    if (cohort != null && cohort.bornTo() != null) {
+      where.add("p.birth_date <= DATE " + literal(cohort.bornTo().toString()));
+    }
+    return "SELECT p.person_id FROM store.patient p" + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where));
+  }
+
+  private static String periodFilter(ProjectSpec spec, String column) {
+    List<String> parts = new ArrayList<>();
+    if (spec.period().from() != null) {
+      parts.add(column + " >= DATE " + literal(spec.period().from().toString()));
+    }
+    if (spec.period().to() != null) {
+      parts.add(column + " <= DATE " + literal(spec.period().to().toString()));
+    }
+    return String.join(" AND ", parts);
+  }
+
+  /** Store pseudonym → project pseudonym, "Q" + 64 bits of the project's PRF. */
+  private static long mapPersons(Connection c, Prf prf) throws SQLException, GeneralSecurityException {
+    exec(c, "CREATE TABLE pmap (person_id VARCHAR, project_person_id VARCHAR)");
+    long n = 0;
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT person_id FROM cohort");
+        DuckDBAppender app = jp.enclave.pseudonymizer.db.Duck.appender(c, "pmap")) {
+      while (r.next()) {
+        String p = r.getString(1);
+        app.beginRow().append(p).append(StoreBuilder.pseudonym("Q", prf, p.getBytes(StandardCharsets.UTF_8))).endRow();
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static ExtractManifest.Table copyTable(Connection c, ProjectSpec spec, StoreTable t, String salt) {
+    List<StoreTable.StoreColumn> cols = spec.columnsOf(t);
+    String idColumn = t.idColumn().orElse(null);
+    String select = cols.stream().map(col -> {
+      String n = col.name();
+      if (n.equals("person_id")) {
+        return "pmap.project_person_id AS person_id";
+      }
+      if (n.equals("encounter_id")) {
+        return "emap.project_encounter_id AS encounter_id";
+      }
+      if (n.equals(idColumn)) {
+        return "row_number() OVER (ORDER BY md5(" + literal(salt) + " || x." + n + ")) AS " + n;
+      }
+      return "x." + n;
+    }).collect(Collectors.joining(", "));
+    boolean hasEncounter = t.columns().stream().anyMatch(col -> col.name().equals("encounter_id"));
+    String period = spec.period() == null || t.periodColumn().isEmpty() ? ""
+        : periodFilter(spec, "x." + t.periodColumn().get());
+    exec(c, "CREATE TABLE " + t.tableName() + " AS SELECT " + select + " FROM store." + t.tableName() + " x "
+        + "JOIN pmap ON pmap.person_id = x.person_id"
+        + (hasEncounter ? " LEFT JOIN emap ON emap.encounter_id = x.encounter_id" : "")
+        + (period.isEmpty() ? "" : " WHERE " + period));
+    long rows = queryLong(c, "SELECT count(*) FROM " + t.tableName());
+    return new ExtractManifest.Table(t.tableName(), rows, cols.stream()
+        .map(col -> new ExtractManifest.Column(col.name(), col.type(), col.sensitivity())).toList());
+  }
+}

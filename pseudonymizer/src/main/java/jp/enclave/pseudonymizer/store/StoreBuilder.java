@@ -1,0 +1,166 @@
+package jp.enclave.pseudonymizer.store;
+
+import static jp.enclave.pseudonymizer.db.Duck.exec;
+import static jp.enclave.pseudonymizer.db.Duck.literal;
+import static jp.enclave.pseudonymizer.db.Duck.queryLong;
+
+import com.google.crypto.tink.prf.Prf;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.stream.Collectors;
+import jp.enclave.pseudonymizer.db.PipelineException;
+import jp.enclave.sealed.PrivateScratch;
+import jp.enclave.sealed.SealedFiles;
+import com.google.crypto.tink.StreamingAead;
+import org.duckdb.DuckDBAppender;
+
+/**
+ * Builds the pseudonymized store (仮名加工医療情報) from staging: every linked person gets a keyed
+ * pseudonym, identifying columns are dropped, record keys become store surrogates, and names and
+ * phone numbers are scrubbed from notes. Dates, exact values and rare diagnoses are kept, as the
+ * law allows for pseudonymized data. The correspondence table (pseudonym → hospital, local
+ * patient ID, source record keys) is written sealed under its own key; the store holds nothing
+ * that opens it.
+ */
+public final class StoreBuilder {
+  /** Associated data of the sealed correspondence table. */
+  public static final byte[] CORRESPONDENCE_CONTEXT = "enclave-correspondence:v1".getBytes(StandardCharsets.UTF_8);
+
+  public record Result(long persons, Map<StoreTable, Long> rows, long correspondenceRows) {
+    public long totalRows() {
+      return rows.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  private StoreBuilder() {}
+
+  /**
+   * @param staging connection to the staging database after ingest and linkage
+   * @param pseudonymKey PRF that turns a person's canonical registration into its pseudonym
+   * @param correspondenceKey seals the correspondence table
+   */
+  public static Result build(Connection staging, Path storeFile, Prf pseudonymKey, StreamingAead correspondenceKey,
+      Path sealedCorrespondence) {
+    try {
+      Files.deleteIfExists(storeFile);
+      Files.createDirectories(storeFile.toAbsolutePath().getParent());
+    } catch (java.io.IOException e) {
+      throw new PipelineException("cannot prepare store file " + storeFile + ": " + e.getMessage(), e);
+    }
+    long persons = pseudonyms(staging, pseudonymKey);
+    exec(staging, "CREATE OR REPLACE TEMP TABLE enc_map AS SELECT hospital_id, encounter_id AS src_id, "
+        + "row_number() OVER () AS encounter_id FROM src_encounters");
+    exec(staging, "ATTACH " + literal(storeFile) + " AS store");
+    Map<StoreTable, Long> rows = new EnumMap<>(StoreTable.class);
+    try {
+      for (StoreTable t : StoreTable.values()) {
+        exec(staging, "CREATE OR REPLACE TEMP TABLE st_" + t.tableName() + " AS " + select(t));
+        String cols = t.columns().stream().map(StoreTable.StoreColumn::name).collect(Collectors.joining(", "));
+        exec(staging, "CREATE TABLE store." + t.tableName() + " AS SELECT " + cols + " FROM st_" + t.tableName());
+        rows.put(t, queryLong(staging, "SELECT count(*) FROM store." + t.tableName()));
+      }
+    } finally {
+      exec(staging, "DETACH store");
+    }
+    long correspondence = sealCorrespondence(staging, correspondenceKey, sealedCorrespondence);
+    for (StoreTable t : StoreTable.values()) {
+      exec(staging, "DROP TABLE st_" + t.tableName());
+    }
+    exec(staging, "DROP TABLE enc_map");
+    return new Result(persons, rows, correspondence);
+  }
+
+  /** One pseudonym per linked person: PRF of its canonical (first) registration. */
+  private static long pseudonyms(Connection c, Prf prf) {
+    exec(c, "CREATE OR REPLACE TABLE person_pseudonym (cluster INTEGER, person_id VARCHAR)");
+    long n = 0;
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT k.cluster, i.hospital_id, i.patient_id FROM "
+            + "(SELECT DISTINCT cluster FROM link_cluster_ids) k JOIN link_input i ON i.rid = k.cluster");
+        DuckDBAppender app = jp.enclave.pseudonymizer.db.Duck.appender(c, "person_pseudonym")) {
+      while (r.next()) {
+        byte[] canonical = (r.getString(2) + "\u0000" + r.getString(3)).getBytes(StandardCharsets.UTF_8);
+        app.beginRow().append(r.getInt(1)).append(pseudonym("P", prf, canonical)).endRow();
+        n++;
+      }
+    } catch (SQLException | GeneralSecurityException e) {
+      throw new PipelineException("cannot derive pseudonyms: " + e.getMessage(), e);
+    }
+    exec(c, "CREATE OR REPLACE TABLE person_map AS SELECT k.hospital_id, k.patient_id, p.person_id "
+        + "FROM link_cluster k JOIN person_pseudonym p USING (cluster)");
+    return n;
+  }
+
+  /** A prefix and 16 hex digits (64 bits) of PRF output. */
+  public static String pseudonym(String prefix, Prf prf, byte[] input) throws GeneralSecurityException {
+    return prefix + HexFormat.of().withUpperCase().formatHex(prf.compute(input, 8));
+  }
+
+  private static String select(StoreTable t) {
+    String from = t.source() == null ? null : " FROM src_" + t.source() + " s JOIN person_map pm USING (hospital_id, "
+        + "patient_id) LEFT JOIN enc_map em ON em.hospital_id = s.hospital_id AND em.src_id = s.encounter_id";
+    String keys = "s.hospital_id AS _hospital_id, s.patient_id AS _patient_id";
+    return switch (t) {
+      case PATIENT -> "SELECT p.person_id, arg_min(s.sex, i.rid) AS sex, arg_min(s.birth_date, i.rid) AS birth_date, "
+          + "arg_min(s.prefecture, i.rid) AS prefecture, NULL AS _hospital_id, NULL AS _patient_id, NULL AS _src_key "
+          + "FROM src_patients s JOIN link_input i USING (hospital_id, patient_id) "
+          + "JOIN person_map p USING (hospital_id, patient_id) GROUP BY p.person_id";
+      case REGISTRATION -> "SELECT pm.person_id, s.hospital_id AS facility_id, f.first_seen, " + keys
+          + ", s.patient_id AS _src_key FROM src_patients s JOIN person_map pm USING (hospital_id, patient_id) "
+          + "LEFT JOIN (SELECT hospital_id, patient_id, min(admit_date) AS first_seen FROM src_encounters "
+          + "GROUP BY ALL) f USING (hospital_id, patient_id)";
+      case ENCOUNTER -> "SELECT em.encounter_id, pm.person_id, s.hospital_id AS facility_id, s.encounter_type, "
+          + "s.department, s.admit_date, s.discharge_date, " + keys + ", s.encounter_id AS _src_key"
+          + " FROM src_encounters s JOIN person_map pm USING (hospital_id, patient_id) "
+          + "JOIN enc_map em ON em.hospital_id = s.hospital_id AND em.src_id = s.encounter_id";
+      case DIAGNOSIS -> "SELECT row_number() OVER () AS diagnosis_id, pm.person_id, em.encounter_id, s.icd10, "
+          + "s.diagnosis_name, s.diagnosis_date, s.is_main, " + keys + ", s.diagnosis_id AS _src_key" + from;
+      case MEDICATION -> "SELECT row_number() OVER () AS medication_id, pm.person_id, em.encounter_id, s.route, "
+          + "s.drug_code, s.drug_name, s.dose, s.unit, s.days, s.order_date, " + keys + ", s.order_id AS _src_key"
+          + from;
+      case LAB_RESULT -> "SELECT row_number() OVER () AS lab_id, pm.person_id, em.encounter_id, s.lab_code, "
+          + "s.lab_name, s.value, s.unit, s.sampled_date, " + keys + ", s.lab_id AS _src_key" + from;
+      case VITAL_SIGN -> "SELECT row_number() OVER () AS vital_id, pm.person_id, em.encounter_id, s.measured_date, "
+          + "s.height_cm, s.weight_kg, s.systolic_bp, s.diastolic_bp, " + keys + ", s.vital_id AS _src_key" + from;
+      case ALLERGY -> "SELECT row_number() OVER () AS allergy_id, pm.person_id, s.allergen_code, s.allergen_name, "
+          + "s.severity, s.recorded_date, " + keys + ", s.allergy_id AS _src_key FROM src_allergies s "
+          + "JOIN person_map pm USING (hospital_id, patient_id)";
+      case DPC_ADMISSION -> "SELECT row_number() OVER () AS dpc_id, pm.person_id, em.encounter_id, "
+          + "s.hospital_id AS facility_id, s.admit_date, s.discharge_date, s.main_icd10, s.dpc_code, "
+          + "s.discharge_outcome, CAST(date_diff('day', s.admit_date, s.discharge_date) AS INTEGER) AS los_days, "
+          + keys + ", s.dpc_id AS _src_key" + from;
+      case CLINICAL_NOTE -> "SELECT row_number() OVER () AS note_id, pm.person_id, em.encounter_id, s.note_date, "
+          + "s.note_type, " + NoteScrubber.sql("s.text", "n") + " AS text, " + keys + ", s.note_id AS _src_key"
+          + from + " JOIN src_patients n ON n.hospital_id = s.hospital_id AND n.patient_id = s.patient_id";
+    };
+  }
+
+  /** Writes the correspondence table as Parquet in RAM scratch, seals it, and lets the plaintext go. */
+  private static long sealCorrespondence(Connection c, StreamingAead key, Path sealed) {
+    String union = java.util.Arrays.stream(StoreTable.values()).filter(t -> t != StoreTable.PATIENT)
+        .map(t -> "SELECT person_id, " + literal(t.tableName()) + " AS store_table, "
+            + t.idColumn().map(id -> "CAST(" + id + " AS BIGINT)").orElse("NULL::BIGINT")
+            + " AS store_record_id, _hospital_id AS hospital_id, _patient_id AS patient_id, "
+            + "_src_key AS source_record_key FROM st_" + t.tableName())
+        .collect(Collectors.joining(" UNION ALL "));
+    try (PrivateScratch scratch = PrivateScratch.create("correspondence")) {
+      Path plain = scratch.resolve("correspondence.parquet");
+      exec(c, "COPY (" + union + ") TO " + literal(plain) + " (FORMAT parquet)");
+      long rows = queryLong(c, "SELECT count(*) FROM read_parquet(" + literal(plain) + ")");
+      Files.deleteIfExists(sealed);
+      SealedFiles.seal(plain, sealed, key, CORRESPONDENCE_CONTEXT);
+      return rows;
+    } catch (java.io.IOException e) {
+      throw new PipelineException("cannot replace sealed correspondence table " + sealed + ": " + e.getMessage(), e);
+    }
+  }
+}
