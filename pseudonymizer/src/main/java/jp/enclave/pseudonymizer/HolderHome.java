@@ -18,8 +18,14 @@ public record HolderHome(Path root) {
     return root.resolve("source");
   }
 
-  public Path staging() {
-    return root.resolve("holder/staging.duckdb");
+  /** Quarantined source rows with their reasons (identifying: holder zone). */
+  public Path quarantine() {
+    return root.resolve("holder/quarantine.duckdb");
+  }
+
+  /** Where staging may spill to disk when it outgrows memory (identifying: holder zone). */
+  public Path spill() {
+    return root.resolve("holder/spill");
   }
 
   public Path store() {

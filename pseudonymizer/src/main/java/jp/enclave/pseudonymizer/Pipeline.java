@@ -47,13 +47,16 @@ public final class Pipeline {
       holder.createSealingKey(HolderHome.CORRESPONDENCE_KEY);
     }
     try {
-      Files.createDirectories(home.staging().getParent());
-      Files.deleteIfExists(home.staging());
-      Files.deleteIfExists(home.staging().resolveSibling("staging.duckdb.wal"));
+      Files.createDirectories(home.spill());
+      Files.deleteIfExists(home.quarantine());
     } catch (IOException e) {
-      throw new PipelineException("cannot prepare staging in " + home.staging().getParent() + ": " + e.getMessage(), e);
+      throw new PipelineException("cannot prepare " + home.spill().getParent() + ": " + e.getMessage(), e);
     }
-    try (Connection c = Duck.open(home.staging())) {
+    // Staging lives in memory (spilling to the holder's folder): it is rebuilt from the sources on
+    // every run, and only the quarantine is kept.
+    try (Connection c = Duck.open(null)) {
+      Duck.exec(c, "SET temp_directory = " + Duck.literal(home.spill()));
+      Duck.exec(c, "SET preserve_insertion_order = false");
       long t0 = System.nanoTime();
       SourceIngest.Report ingest = SourceIngest.run(c, home.source());
       long t1 = System.nanoTime();
@@ -64,6 +67,9 @@ public final class Pipeline {
       long t3 = System.nanoTime();
       var truth = home.source().resolve(SyntheticSource.TRUTH_FILE);
       LinkageEvaluation.Result eval = Files.exists(truth) ? LinkageEvaluation.evaluate(c, truth) : null;
+      Duck.exec(c, "ATTACH " + Duck.literal(home.quarantine()) + " AS kept");
+      Duck.exec(c, "CREATE TABLE kept.quarantine AS SELECT * FROM quarantine");
+      Duck.exec(c, "DETACH kept");
       Report report = new Report(ingest, linkage, eval, store, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
           (t3 - t2) / 1_000_000);
       writeJson(home.reports().resolve("pipeline.json"), report);

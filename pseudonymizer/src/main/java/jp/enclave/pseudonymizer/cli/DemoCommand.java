@@ -41,7 +41,7 @@ final class DemoCommand implements Callable<Integer> {
     System.out.println();
     System.out.println("where things are:");
     System.out.println("  identifying source (holder only):   " + h.source());
-    System.out.println("  staging + quarantine (holder only): " + h.staging());
+    System.out.println("  quarantine (holder only):           " + h.quarantine());
     System.out.println("  pseudonymized store:                " + h.store());
     System.out.println("  sealed correspondence table:        " + h.sealedCorrespondence() + " (holder KEK only)");
     System.out.println("  project extracts (gateway KEK):     " + h.extracts());

@@ -76,23 +76,29 @@ public final class SourceIngest {
   private static FileCount load(Connection c, SourceTable t, Path file) {
     long input = RecordCounter.dataRecords(file);
     String stem = t.stem();
+    String key = t.recordKey();
     String columns = t.columns().stream().map(col -> literal(col.name()) + ": 'VARCHAR'")
         .collect(Collectors.joining(", ", "{", "}"));
-    exec(c, "CREATE OR REPLACE TABLE raw_" + stem + " AS SELECT * FROM read_csv(" + literal(file)
-        + ", header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', columns = " + columns
-        + ", store_rejects = true, rejects_table = 'rej_" + stem + "', rejects_scan = 'rejscan_" + stem + "')");
+    exec(c, "CREATE OR REPLACE TEMP TABLE checked_" + stem + " AS SELECT *, " + reasons(t) + " AS _reason "
+        + "FROM read_csv(" + literal(file) + ", header = true, auto_detect = false, delim = ',', quote = '\"', "
+        + "escape = '\"', columns = " + columns + ", store_rejects = true, rejects_table = 'rej_" + stem
+        + "', rejects_scan = 'rejscan_" + stem + "') r");
     exec(c, "INSERT INTO quarantine SELECT " + literal(t.fileName()) + ", line, NULL, "
         + "string_agg(error_type || coalesce(' in ' || column_name, '') || ': ' || error_message, '; '), "
         + "any_value(csv_line) FROM rej_" + stem + " GROUP BY line");
     long structural = queryLong(c, "SELECT count(DISTINCT line) FROM rej_" + stem);
-
-    exec(c, "CREATE OR REPLACE TABLE checked_" + stem + " AS SELECT *, " + reasons(t) + " AS _reason FROM raw_" + stem);
-    exec(c, "INSERT INTO quarantine SELECT " + literal(t.fileName()) + ", NULL, " + t.recordKey()
-        + ", _reason, to_json(" + rowStruct(t) + ") FROM checked_" + stem + " WHERE _reason <> ''");
-    exec(c, "CREATE OR REPLACE TABLE src_" + stem + " AS SELECT " + typedColumns(t) + " FROM checked_" + stem
-        + " WHERE _reason = ''");
-    exec(c, "DROP TABLE raw_" + stem);
+    // Duplicate keys are rare: find them with one aggregate, then only those rows need a look-up.
+    exec(c, "CREATE OR REPLACE TEMP TABLE dup_" + stem + " AS SELECT hospital_id, " + key + " FROM checked_" + stem
+        + " WHERE " + key + " IS NOT NULL GROUP BY ALL HAVING count(*) > 1");
+    String isDuplicate = "(hospital_id, " + key + ") IN (SELECT (hospital_id, " + key + ") FROM dup_" + stem + ")";
+    exec(c, "INSERT INTO quarantine SELECT " + literal(t.fileName()) + ", NULL, " + key + ", concat_ws('; ', "
+        + "nullif(_reason, ''), CASE WHEN " + isDuplicate + " THEN 'duplicate record key " + key + ": ' || " + key
+        + " END), to_json(" + rowStruct(t) + ") FROM checked_" + stem + " WHERE _reason <> '' OR " + isDuplicate);
+    // _sid is the row's store surrogate ID, fixed here so the store and the correspondence table agree.
+    exec(c, "CREATE OR REPLACE TABLE src_" + stem + " AS SELECT row_number() OVER () AS _sid, " + typedColumns(t)
+        + " FROM checked_" + stem + " WHERE _reason = '' AND NOT " + isDuplicate);
     exec(c, "DROP TABLE checked_" + stem);
+    exec(c, "DROP TABLE dup_" + stem);
     long accepted = queryLong(c, "SELECT count(*) FROM src_" + stem);
     long quarantined = queryLong(c, "SELECT count(*) FROM quarantine WHERE source_file = " + literal(t.fileName()));
     if (quarantined < structural) {
@@ -128,13 +134,9 @@ public final class SourceIngest {
             + "' || " + n + " END");
       }
     }
-    String key = "hospital_id, " + t.recordKey();
-    checks.add("CASE WHEN " + t.recordKey() + " IS NOT NULL AND count(*) OVER (PARTITION BY " + key
-        + ") > 1 THEN 'duplicate record key " + t.recordKey() + ": ' || " + t.recordKey() + " END");
     if (t != SourceTable.PATIENT) {
       checks.add("CASE WHEN patient_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM src_patients p "
-          + "WHERE p.hospital_id = raw_" + t.stem() + ".hospital_id AND p.patient_id = raw_" + t.stem()
-          + ".patient_id) THEN 'no accepted patient record for ' || hospital_id || '/' || patient_id END");
+          + "WHERE p.hospital_id = r.hospital_id AND p.patient_id = r.patient_id) THEN 'no accepted patient record for ' || hospital_id || '/' || patient_id END");
     }
     return "concat_ws('; ', " + String.join(", ", checks) + ")";
   }

@@ -57,25 +57,17 @@ public final class StoreBuilder {
       throw new PipelineException("cannot prepare store file " + storeFile + ": " + e.getMessage(), e);
     }
     long persons = pseudonyms(staging, pseudonymKey);
-    exec(staging, "CREATE OR REPLACE TEMP TABLE enc_map AS SELECT hospital_id, encounter_id AS src_id, "
-        + "row_number() OVER () AS encounter_id FROM src_encounters");
     exec(staging, "ATTACH " + literal(storeFile) + " AS store");
     Map<StoreTable, Long> rows = new EnumMap<>(StoreTable.class);
     try {
       for (StoreTable t : StoreTable.values()) {
-        exec(staging, "CREATE OR REPLACE TEMP TABLE st_" + t.tableName() + " AS " + select(t));
-        String cols = t.columns().stream().map(StoreTable.StoreColumn::name).collect(Collectors.joining(", "));
-        exec(staging, "CREATE TABLE store." + t.tableName() + " AS SELECT " + cols + " FROM st_" + t.tableName());
+        exec(staging, "CREATE TABLE store." + t.tableName() + " AS " + select(t));
         rows.put(t, queryLong(staging, "SELECT count(*) FROM store." + t.tableName()));
       }
     } finally {
       exec(staging, "DETACH store");
     }
     long correspondence = sealCorrespondence(staging, correspondenceKey, sealedCorrespondence);
-    for (StoreTable t : StoreTable.values()) {
-      exec(staging, "DROP TABLE st_" + t.tableName());
-    }
-    exec(staging, "DROP TABLE enc_map");
     return new Result(persons, rows, correspondence);
   }
 
@@ -105,52 +97,59 @@ public final class StoreBuilder {
     return prefix + HexFormat.of().withUpperCase().formatHex(prf.compute(input, 8));
   }
 
+  /** The store table's rows; record IDs are the {@code _sid} surrogates fixed at ingest. */
   private static String select(StoreTable t) {
-    String from = t.source() == null ? null : " FROM src_" + t.source() + " s JOIN person_map pm USING (hospital_id, "
-        + "patient_id) LEFT JOIN enc_map em ON em.hospital_id = s.hospital_id AND em.src_id = s.encounter_id";
-    String keys = "s.hospital_id AS _hospital_id, s.patient_id AS _patient_id";
+    String from = " FROM src_" + t.source() + " s JOIN person_map pm USING (hospital_id, patient_id)";
+    String encounter = " LEFT JOIN src_encounters e ON e.hospital_id = s.hospital_id AND e.encounter_id = s.encounter_id";
     return switch (t) {
       case PATIENT -> "SELECT p.person_id, arg_min(s.sex, i.rid) AS sex, arg_min(s.birth_date, i.rid) AS birth_date, "
-          + "arg_min(s.prefecture, i.rid) AS prefecture, NULL AS _hospital_id, NULL AS _patient_id, NULL AS _src_key "
-          + "FROM src_patients s JOIN link_input i USING (hospital_id, patient_id) "
-          + "JOIN person_map p USING (hospital_id, patient_id) GROUP BY p.person_id";
-      case REGISTRATION -> "SELECT pm.person_id, s.hospital_id AS facility_id, f.first_seen, " + keys
-          + ", s.patient_id AS _src_key FROM src_patients s JOIN person_map pm USING (hospital_id, patient_id) "
-          + "LEFT JOIN (SELECT hospital_id, patient_id, min(admit_date) AS first_seen FROM src_encounters "
+          + "arg_min(s.prefecture, i.rid) AS prefecture FROM src_patients s "
+          + "JOIN link_input i USING (hospital_id, patient_id) JOIN person_map p USING (hospital_id, patient_id) "
+          + "GROUP BY p.person_id";
+      case REGISTRATION -> "SELECT pm.person_id, s.hospital_id AS facility_id, f.first_seen" + from
+          + " LEFT JOIN (SELECT hospital_id, patient_id, min(admit_date) AS first_seen FROM src_encounters "
           + "GROUP BY ALL) f USING (hospital_id, patient_id)";
-      case ENCOUNTER -> "SELECT em.encounter_id, pm.person_id, s.hospital_id AS facility_id, s.encounter_type, "
-          + "s.department, s.admit_date, s.discharge_date, " + keys + ", s.encounter_id AS _src_key"
-          + " FROM src_encounters s JOIN person_map pm USING (hospital_id, patient_id) "
-          + "JOIN enc_map em ON em.hospital_id = s.hospital_id AND em.src_id = s.encounter_id";
-      case DIAGNOSIS -> "SELECT row_number() OVER () AS diagnosis_id, pm.person_id, em.encounter_id, s.icd10, "
-          + "s.diagnosis_name, s.diagnosis_date, s.is_main, " + keys + ", s.diagnosis_id AS _src_key" + from;
-      case MEDICATION -> "SELECT row_number() OVER () AS medication_id, pm.person_id, em.encounter_id, s.route, "
-          + "s.drug_code, s.drug_name, s.dose, s.unit, s.days, s.order_date, " + keys + ", s.order_id AS _src_key"
-          + from;
-      case LAB_RESULT -> "SELECT row_number() OVER () AS lab_id, pm.person_id, em.encounter_id, s.lab_code, "
-          + "s.lab_name, s.value, s.unit, s.sampled_date, " + keys + ", s.lab_id AS _src_key" + from;
-      case VITAL_SIGN -> "SELECT row_number() OVER () AS vital_id, pm.person_id, em.encounter_id, s.measured_date, "
-          + "s.height_cm, s.weight_kg, s.systolic_bp, s.diastolic_bp, " + keys + ", s.vital_id AS _src_key" + from;
-      case ALLERGY -> "SELECT row_number() OVER () AS allergy_id, pm.person_id, s.allergen_code, s.allergen_name, "
-          + "s.severity, s.recorded_date, " + keys + ", s.allergy_id AS _src_key FROM src_allergies s "
-          + "JOIN person_map pm USING (hospital_id, patient_id)";
-      case DPC_ADMISSION -> "SELECT row_number() OVER () AS dpc_id, pm.person_id, em.encounter_id, "
+      case ENCOUNTER -> "SELECT s._sid AS encounter_id, pm.person_id, s.hospital_id AS facility_id, s.encounter_type, "
+          + "s.department, s.admit_date, s.discharge_date" + from;
+      case DIAGNOSIS -> "SELECT s._sid AS diagnosis_id, pm.person_id, e._sid AS encounter_id, s.icd10, "
+          + "s.diagnosis_name, s.diagnosis_date, s.is_main" + from + encounter;
+      case MEDICATION -> "SELECT s._sid AS medication_id, pm.person_id, e._sid AS encounter_id, s.route, "
+          + "s.drug_code, s.drug_name, s.dose, s.unit, s.days, s.order_date" + from + encounter;
+      case LAB_RESULT -> "SELECT s._sid AS lab_id, pm.person_id, e._sid AS encounter_id, s.lab_code, "
+          + "s.lab_name, s.value, s.unit, s.sampled_date" + from + encounter;
+      case VITAL_SIGN -> "SELECT s._sid AS vital_id, pm.person_id, e._sid AS encounter_id, s.measured_date, "
+          + "s.height_cm, s.weight_kg, s.systolic_bp, s.diastolic_bp" + from + encounter;
+      case ALLERGY -> "SELECT s._sid AS allergy_id, pm.person_id, s.allergen_code, s.allergen_name, "
+          + "s.severity, s.recorded_date" + from;
+      case DPC_ADMISSION -> "SELECT s._sid AS dpc_id, pm.person_id, e._sid AS encounter_id, "
           + "s.hospital_id AS facility_id, s.admit_date, s.discharge_date, s.main_icd10, s.dpc_code, "
-          + "s.discharge_outcome, CAST(date_diff('day', s.admit_date, s.discharge_date) AS INTEGER) AS los_days, "
-          + keys + ", s.dpc_id AS _src_key" + from;
-      case CLINICAL_NOTE -> "SELECT row_number() OVER () AS note_id, pm.person_id, em.encounter_id, s.note_date, "
-          + "s.note_type, " + NoteScrubber.sql("s.text", "n") + " AS text, " + keys + ", s.note_id AS _src_key"
-          + from + " JOIN src_patients n ON n.hospital_id = s.hospital_id AND n.patient_id = s.patient_id";
+          + "s.discharge_outcome, CAST(date_diff('day', s.admit_date, s.discharge_date) AS INTEGER) AS los_days"
+          + from + encounter;
+      case CLINICAL_NOTE -> "SELECT s._sid AS note_id, pm.person_id, e._sid AS encounter_id, s.note_date, "
+          + "s.note_type, " + NoteScrubber.sql("s.text", "n") + " AS text" + from + encounter
+          + " JOIN src_patients n ON n.hospital_id = s.hospital_id AND n.patient_id = s.patient_id";
     };
+  }
+
+  /** The source record key column of each store table's source. */
+  private static String sourceKey(StoreTable t) {
+    return jp.enclave.pseudonymizer.source.SourceTable.valueOf(switch (t) {
+      case REGISTRATION -> "PATIENT";
+      case LAB_RESULT -> "LAB";
+      case VITAL_SIGN -> "VITAL";
+      case DPC_ADMISSION -> "DPC";
+      case CLINICAL_NOTE -> "NOTE";
+      default -> t.name();
+    }).recordKey();
   }
 
   /** Writes the correspondence table as Parquet in RAM scratch, seals it, and lets the plaintext go. */
   private static long sealCorrespondence(Connection c, StreamingAead key, Path sealed) {
     String union = java.util.Arrays.stream(StoreTable.values()).filter(t -> t != StoreTable.PATIENT)
-        .map(t -> "SELECT person_id, " + literal(t.tableName()) + " AS store_table, "
-            + t.idColumn().map(id -> "CAST(" + id + " AS BIGINT)").orElse("NULL::BIGINT")
-            + " AS store_record_id, _hospital_id AS hospital_id, _patient_id AS patient_id, "
-            + "_src_key AS source_record_key FROM st_" + t.tableName())
+        .map(t -> "SELECT pm.person_id, " + literal(t.tableName()) + " AS store_table, "
+            + (t.idColumn().isPresent() ? "s._sid" : "NULL::BIGINT") + " AS store_record_id, s.hospital_id, "
+            + "s.patient_id, s." + sourceKey(t) + " AS source_record_key FROM src_" + t.source()
+            + " s JOIN person_map pm USING (hospital_id, patient_id)")
         .collect(Collectors.joining(" UNION ALL "));
     try (PrivateScratch scratch = PrivateScratch.create("correspondence")) {
       Path plain = scratch.resolve("correspondence.parquet");
