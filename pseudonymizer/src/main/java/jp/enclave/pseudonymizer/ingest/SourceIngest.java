@@ -79,10 +79,10 @@ public final class SourceIngest {
     String key = t.recordKey();
     String columns = t.columns().stream().map(col -> literal(col.name()) + ": 'VARCHAR'")
         .collect(Collectors.joining(", ", "{", "}"));
-    exec(c, "CREATE OR REPLACE TEMP TABLE checked_" + stem + " AS SELECT *, " + reasons(t) + " AS _reason "
-        + "FROM read_csv(" + literal(file) + ", header = true, auto_detect = false, delim = ',', quote = '\"', "
-        + "escape = '\"', columns = " + columns + ", store_rejects = true, rejects_table = 'rej_" + stem
-        + "', rejects_scan = 'rejscan_" + stem + "') r");
+    exec(c, "CREATE OR REPLACE TEMP TABLE checked_" + stem + " AS SELECT r.*, " + references(t) + reasons(t)
+        + " AS _reason FROM read_csv(" + literal(file) + ", header = true, auto_detect = false, delim = ',', "
+        + "quote = '\"', escape = '\"', columns = " + columns + ", store_rejects = true, rejects_table = 'rej_" + stem
+        + "', rejects_scan = 'rejscan_" + stem + "') r" + referenceJoins(t));
     exec(c, "INSERT INTO quarantine SELECT " + literal(t.fileName()) + ", line, NULL, "
         + "string_agg(error_type || coalesce(' in ' || column_name, '') || ': ' || error_message, '; '), "
         + "any_value(csv_line) FROM rej_" + stem + " GROUP BY line");
@@ -96,6 +96,7 @@ public final class SourceIngest {
         + " END), to_json(" + rowStruct(t) + ") FROM checked_" + stem + " WHERE _reason <> '' OR " + isDuplicate);
     // _sid is the row's store surrogate ID, fixed here so the store and the correspondence table agree.
     exec(c, "CREATE OR REPLACE TABLE src_" + stem + " AS SELECT row_number() OVER () AS _sid, " + typedColumns(t)
+        + (t == SourceTable.PATIENT ? "" : ", _reg") + (hasEncounter(t) ? ", _enc" : "")
         + " FROM checked_" + stem + " WHERE _reason = '' AND NOT " + isDuplicate);
     exec(c, "DROP TABLE checked_" + stem);
     exec(c, "DROP TABLE dup_" + stem);
@@ -107,13 +108,34 @@ public final class SourceIngest {
     return new FileCount(input, accepted, quarantined);
   }
 
+  /**
+   * Resolves a row's references once, here, to integer surrogates: {@code _reg} is the accepted
+   * registration (hospital, patient) it belongs to, {@code _enc} the accepted encounter it cites.
+   * Every later join is then on integers.
+   */
+  private static String references(SourceTable t) {
+    return (t == SourceTable.PATIENT ? "" : "p._sid AS _reg, ") + (hasEncounter(t) ? "e._sid AS _enc, " : "");
+  }
+
+  private static String referenceJoins(SourceTable t) {
+    return (t == SourceTable.PATIENT ? ""
+        : " LEFT JOIN src_patients p ON p.hospital_id = r.hospital_id AND p.patient_id = r.patient_id")
+        + (hasEncounter(t) ? " LEFT JOIN src_encounters e ON e.hospital_id = r.hospital_id "
+            + "AND e.encounter_id = r.encounter_id AND e._reg = p._sid" : "");
+  }
+
+  static boolean hasEncounter(SourceTable t) {
+    return t != SourceTable.ENCOUNTER && t.columns().stream().anyMatch(c -> c.name().equals("encounter_id"));
+  }
+
   /** The SQL that names every rule a row breaks, '' when it breaks none. */
   static String reasons(SourceTable t) {
     List<String> checks = new ArrayList<>();
     for (Column col : t.columns()) {
-      String n = col.name();
+      String n = "r." + col.name();
+      String name = col.name();
       if (col.required()) {
-        checks.add("CASE WHEN " + n + " IS NULL OR trim(" + n + ") = '' THEN '" + n + " is missing' END");
+        checks.add("CASE WHEN " + n + " IS NULL OR trim(" + n + ") = '' THEN '" + name + " is missing' END");
       }
       String bad = switch (col.kind()) {
         case DATE -> "try_cast(" + n + " AS DATE) IS NULL";
@@ -130,13 +152,17 @@ public final class SourceIngest {
           case BOOLEAN -> " is not true/false: ";
           default -> " is not a known " + col.codes().name() + " code: ";
         };
-        checks.add("CASE WHEN " + n + " IS NOT NULL AND trim(" + n + ") <> '' AND " + bad + " THEN '" + n + what
+        checks.add("CASE WHEN " + n + " IS NOT NULL AND trim(" + n + ") <> '' AND " + bad + " THEN '" + name + what
             + "' || " + n + " END");
       }
     }
     if (t != SourceTable.PATIENT) {
-      checks.add("CASE WHEN patient_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM src_patients p "
-          + "WHERE p.hospital_id = r.hospital_id AND p.patient_id = r.patient_id) THEN 'no accepted patient record for ' || hospital_id || '/' || patient_id END");
+      checks.add("CASE WHEN r.patient_id IS NOT NULL AND p._sid IS NULL "
+          + "THEN 'no accepted patient record for ' || r.hospital_id || '/' || r.patient_id END");
+    }
+    if (hasEncounter(t)) {
+      checks.add("CASE WHEN r.encounter_id IS NOT NULL AND e._sid IS NULL AND p._sid IS NOT NULL "
+          + "THEN 'encounter_id ' || r.encounter_id || ' is not an accepted encounter of this patient' END");
     }
     return "concat_ws('; ', " + String.join(", ", checks) + ")";
   }

@@ -6,16 +6,18 @@ import java.util.List;
  * One field comparison of a record pair, as a SQL expression over {@code a} and {@code b} giving
  * a level from 0 (disagree) to {@code levels - 1} (agree exactly), or NULL when a value is
  * missing (a missing phone is no evidence either way). Fields must be conditionally
- * independent given match status, so the kanji given name (a near copy of its reading) is not
- * compared.
+ * independent given match status, so kanji and reading of a name are one comparison: the same
+ * kanji is the strongest level (homonyms such as 浩 and 博, both ヒロシ, fall to the reading level).
  */
 public record Comparison(String name, int levels, String sql) {
 
   /** The comparisons, in one table: adding a field is adding a row. */
   public static final List<Comparison> ALL = List.of(
-      new Comparison("family_kana", 3, "CASE WHEN a.family_n = b.family_n THEN 2 "
+      new Comparison("family_name", 4, "CASE WHEN a.family_kanji = b.family_kanji THEN 3 "
+          + "WHEN a.family_n = b.family_n THEN 2 "
           + "WHEN jaro_winkler_similarity(a.family_n, b.family_n) >= 0.88 THEN 1 ELSE 0 END"),
-      new Comparison("given_kana", 3, "CASE WHEN a.given_n = b.given_n THEN 2 "
+      new Comparison("given_name", 4, "CASE WHEN a.given_kanji = b.given_kanji THEN 3 "
+          + "WHEN a.given_n = b.given_n THEN 2 "
           + "WHEN jaro_winkler_similarity(a.given_n, b.given_n) >= 0.88 THEN 1 ELSE 0 END"),
       new Comparison("birth_date", 3, "CASE WHEN a.birth_date = b.birth_date THEN 2 "
           + "WHEN levenshtein(CAST(a.birth_date AS VARCHAR), CAST(b.birth_date AS VARCHAR)) = 1 THEN 1 ELSE 0 END"),

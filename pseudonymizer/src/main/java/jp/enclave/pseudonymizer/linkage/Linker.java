@@ -18,8 +18,8 @@ import org.duckdb.DuckDBAppender;
  * pick candidate pairs (same birth date and sex; or same folded kana name and birth year, which
  * catches day and month typos), DuckDB scores every pair's comparison pattern, a Fellegi–Sunter model fitted by
  * EM turns patterns into match probabilities, and pairs above the threshold are joined into
- * clusters by union-find. Result: {@code link_cluster(hospital_id, patient_id, cluster)} where
- * the cluster is the smallest record number in it.
+ * clusters by union-find. Result: {@code link_cluster_ids(rid, cluster)}, where a record's rid is
+ * its registration surrogate minus one and the cluster is the smallest rid in it.
  */
 public final class Linker {
   /** Candidate pairs must share all columns of at least one rule. */
@@ -71,19 +71,23 @@ public final class Linker {
   /** Folds names and phones in Java (Unicode work DuckDB has no function for) into link_input. */
   private static long prepare(Connection c) {
     exec(c, "CREATE OR REPLACE TABLE link_raw (rid INTEGER, hospital_id VARCHAR, patient_id VARCHAR, "
-        + "family_n VARCHAR, given_n VARCHAR, given_kanji VARCHAR, sex VARCHAR, birth_date DATE, prefecture VARCHAR, "
+        + "family_n VARCHAR, given_n VARCHAR, family_kanji VARCHAR, given_kanji VARCHAR, sex VARCHAR, birth_date DATE, "
+        + "prefecture VARCHAR, "
         + "city VARCHAR, phone VARCHAR)");
     int rid = 0;
     try (Statement s = c.createStatement();
         ResultSet r = s.executeQuery("SELECT hospital_id, patient_id, name_kana, name_kanji, sex, "
-            + "CAST(birth_date AS VARCHAR), prefecture, city, phone FROM src_patients ORDER BY hospital_id, patient_id");
+            + "CAST(birth_date AS VARCHAR), prefecture, city, phone, _sid FROM src_patients ORDER BY _sid");
         DuckDBAppender app = jp.enclave.pseudonymizer.db.Duck.appender(c, "link_raw")) {
       while (r.next()) {
+        if (r.getLong(10) != rid + 1) {
+          throw new PipelineException("linkage: registration surrogates are not dense at " + r.getLong(10));
+        }
         String[] kana = splitName(r.getString(3));
         String[] kanji = splitName(r.getString(4));
         String phone = r.getString(9) == null ? null : r.getString(9).replaceAll("[^0-9]", "");
         app.beginRow().append(rid++).append(r.getString(1)).append(r.getString(2))
-            .append(KanaNormalizer.fold(kana[0])).append(KanaNormalizer.fold(kana[1])).append(kanji[1])
+            .append(KanaNormalizer.fold(kana[0])).append(KanaNormalizer.fold(kana[1])).append(kanji[0]).append(kanji[1])
             .append(r.getString(5)).append(java.time.LocalDate.parse(r.getString(6))).append(r.getString(7))
             .append(r.getString(8)).append(phone == null || phone.isEmpty() ? null : phone).endRow();
       }
@@ -183,8 +187,6 @@ public final class Linker {
     } catch (SQLException e) {
       throw new PipelineException("linkage: cannot store clusters: " + e.getMessage(), e);
     }
-    exec(c, "CREATE OR REPLACE TABLE link_cluster AS SELECT i.hospital_id, i.patient_id, k.cluster "
-        + "FROM link_input i JOIN link_cluster_ids k USING (rid)");
     return clusters;
   }
 

@@ -87,8 +87,8 @@ public final class StoreBuilder {
     } catch (SQLException | GeneralSecurityException e) {
       throw new PipelineException("cannot derive pseudonyms: " + e.getMessage(), e);
     }
-    exec(c, "CREATE OR REPLACE TABLE person_map AS SELECT k.hospital_id, k.patient_id, p.person_id "
-        + "FROM link_cluster k JOIN person_pseudonym p USING (cluster)");
+    exec(c, "CREATE OR REPLACE TABLE person_map AS SELECT k.rid + 1 AS reg, p.person_id "
+        + "FROM link_cluster_ids k JOIN person_pseudonym p USING (cluster)");
     return n;
   }
 
@@ -99,36 +99,38 @@ public final class StoreBuilder {
 
   /** The store table's rows; record IDs are the {@code _sid} surrogates fixed at ingest. */
   private static String select(StoreTable t) {
-    String from = " FROM src_" + t.source() + " s JOIN person_map pm USING (hospital_id, patient_id)";
-    String encounter = " LEFT JOIN src_encounters e ON e.hospital_id = s.hospital_id AND e.encounter_id = s.encounter_id";
+    String from = " FROM src_" + t.source() + " s JOIN person_map pm ON pm.reg = s." + registration(t);
     return switch (t) {
-      case PATIENT -> "SELECT p.person_id, arg_min(s.sex, i.rid) AS sex, arg_min(s.birth_date, i.rid) AS birth_date, "
-          + "arg_min(s.prefecture, i.rid) AS prefecture FROM src_patients s "
-          + "JOIN link_input i USING (hospital_id, patient_id) JOIN person_map p USING (hospital_id, patient_id) "
-          + "GROUP BY p.person_id";
+      case PATIENT -> "SELECT pm.person_id, arg_min(s.sex, s._sid) AS sex, arg_min(s.birth_date, s._sid) AS birth_date, "
+          + "arg_min(s.prefecture, s._sid) AS prefecture FROM src_patients s JOIN person_map pm ON pm.reg = s._sid "
+          + "GROUP BY pm.person_id";
       case REGISTRATION -> "SELECT pm.person_id, s.hospital_id AS facility_id, f.first_seen" + from
-          + " LEFT JOIN (SELECT hospital_id, patient_id, min(admit_date) AS first_seen FROM src_encounters "
-          + "GROUP BY ALL) f USING (hospital_id, patient_id)";
+          + " LEFT JOIN (SELECT _reg, min(admit_date) AS first_seen FROM src_encounters GROUP BY _reg) f "
+          + "ON f._reg = s._sid";
       case ENCOUNTER -> "SELECT s._sid AS encounter_id, pm.person_id, s.hospital_id AS facility_id, s.encounter_type, "
           + "s.department, s.admit_date, s.discharge_date" + from;
-      case DIAGNOSIS -> "SELECT s._sid AS diagnosis_id, pm.person_id, e._sid AS encounter_id, s.icd10, "
-          + "s.diagnosis_name, s.diagnosis_date, s.is_main" + from + encounter;
-      case MEDICATION -> "SELECT s._sid AS medication_id, pm.person_id, e._sid AS encounter_id, s.route, "
-          + "s.drug_code, s.drug_name, s.dose, s.unit, s.days, s.order_date" + from + encounter;
-      case LAB_RESULT -> "SELECT s._sid AS lab_id, pm.person_id, e._sid AS encounter_id, s.lab_code, "
-          + "s.lab_name, s.value, s.unit, s.sampled_date" + from + encounter;
-      case VITAL_SIGN -> "SELECT s._sid AS vital_id, pm.person_id, e._sid AS encounter_id, s.measured_date, "
-          + "s.height_cm, s.weight_kg, s.systolic_bp, s.diastolic_bp" + from + encounter;
+      case DIAGNOSIS -> "SELECT s._sid AS diagnosis_id, pm.person_id, s._enc AS encounter_id, s.icd10, "
+          + "s.diagnosis_name, s.diagnosis_date, s.is_main" + from;
+      case MEDICATION -> "SELECT s._sid AS medication_id, pm.person_id, s._enc AS encounter_id, s.route, "
+          + "s.drug_code, s.drug_name, s.dose, s.unit, s.days, s.order_date" + from;
+      case LAB_RESULT -> "SELECT s._sid AS lab_id, pm.person_id, s._enc AS encounter_id, s.lab_code, "
+          + "s.lab_name, s.value, s.unit, s.sampled_date" + from;
+      case VITAL_SIGN -> "SELECT s._sid AS vital_id, pm.person_id, s._enc AS encounter_id, s.measured_date, "
+          + "s.height_cm, s.weight_kg, s.systolic_bp, s.diastolic_bp" + from;
       case ALLERGY -> "SELECT s._sid AS allergy_id, pm.person_id, s.allergen_code, s.allergen_name, "
           + "s.severity, s.recorded_date" + from;
-      case DPC_ADMISSION -> "SELECT s._sid AS dpc_id, pm.person_id, e._sid AS encounter_id, "
+      case DPC_ADMISSION -> "SELECT s._sid AS dpc_id, pm.person_id, s._enc AS encounter_id, "
           + "s.hospital_id AS facility_id, s.admit_date, s.discharge_date, s.main_icd10, s.dpc_code, "
-          + "s.discharge_outcome, CAST(date_diff('day', s.admit_date, s.discharge_date) AS INTEGER) AS los_days"
-          + from + encounter;
-      case CLINICAL_NOTE -> "SELECT s._sid AS note_id, pm.person_id, e._sid AS encounter_id, s.note_date, "
-          + "s.note_type, " + NoteScrubber.sql("s.text", "n") + " AS text" + from + encounter
-          + " JOIN src_patients n ON n.hospital_id = s.hospital_id AND n.patient_id = s.patient_id";
+          + "s.discharge_outcome, CAST(date_diff('day', s.admit_date, s.discharge_date) AS INTEGER) AS los_days" + from;
+      case CLINICAL_NOTE -> "SELECT s._sid AS note_id, pm.person_id, s._enc AS encounter_id, s.note_date, "
+          + "s.note_type, " + NoteScrubber.sql("s.text", "n") + " AS text" + from
+          + " JOIN src_patients n ON n._sid = s._reg";
     };
+  }
+
+  /** Which surrogate of the source row names its registration. */
+  private static String registration(StoreTable t) {
+    return t == StoreTable.PATIENT || t == StoreTable.REGISTRATION ? "_sid" : "_reg";
   }
 
   /** The source record key column of each store table's source. */
@@ -149,7 +151,7 @@ public final class StoreBuilder {
         .map(t -> "SELECT pm.person_id, " + literal(t.tableName()) + " AS store_table, "
             + (t.idColumn().isPresent() ? "s._sid" : "NULL::BIGINT") + " AS store_record_id, s.hospital_id, "
             + "s.patient_id, s." + sourceKey(t) + " AS source_record_key FROM src_" + t.source()
-            + " s JOIN person_map pm USING (hospital_id, patient_id)")
+            + " s JOIN person_map pm ON pm.reg = s." + registration(t))
         .collect(Collectors.joining(" UNION ALL "));
     try (PrivateScratch scratch = PrivateScratch.create("correspondence")) {
       Path plain = scratch.resolve("correspondence.parquet");
