@@ -165,6 +165,14 @@ class ProjectExtractTest {
         assertThat(r.getLong(2)).isBetween(2900L, 3100L);
         assertThat(r.getString(3)).startsWith("H");
       }
+      try (Connection c = Duck.open(home.store()); Statement s = c.createStatement();
+          ResultSet r = s.executeQuery("SELECT count(*), count(*) FILTER (WHERE k.person_id = l.person_id), "
+              + "(SELECT count(*) FROM lab_result) FROM lab_result l JOIN read_parquet('" + plain + "') k "
+              + "ON k.store_table = 'lab_result' AND k.store_record_id = l.lab_id")) {
+        r.next();
+        assertThat(r.getLong(1)).as("every store record has its correspondence row").isEqualTo(r.getLong(3));
+        assertThat(r.getLong(2)).as("and it names the same person").isEqualTo(r.getLong(3));
+      }
     }
     home.extractVault().destroy("intruder");
   }

@@ -79,27 +79,32 @@ public final class SourceIngest {
     String key = t.recordKey();
     String columns = t.columns().stream().map(col -> literal(col.name()) + ": 'VARCHAR'")
         .collect(Collectors.joining(", ", "{", "}"));
-    exec(c, "CREATE OR REPLACE TEMP TABLE checked_" + stem + " AS SELECT r.*, " + references(t) + reasons(t)
-        + " AS _reason FROM read_csv(" + literal(file) + ", header = true, auto_detect = false, delim = ',', "
-        + "quote = '\"', escape = '\"', columns = " + columns + ", store_rejects = true, rejects_table = 'rej_" + stem
-        + "', rejects_scan = 'rejscan_" + stem + "') r" + referenceJoins(t));
+    // One typed copy per file: a failing row keeps its raw values as JSON for the quarantine.
+    exec(c, "CREATE OR REPLACE TABLE src_" + stem + " AS SELECT " + typedColumns(t) + ", "
+        + (t == SourceTable.PATIENT ? "" : "_reg, ") + (hasEncounter(t) ? "_enc, " : "") + "_reason, CASE WHEN _reason <> '' THEN to_json(" + rowStruct(t) + ") END AS _raw FROM (SELECT r.*, "
+        + references(t) + reasons(t) + " AS _reason FROM read_csv(" + literal(file) + ", header = true, "
+        + "auto_detect = false, delim = ',', quote = '\"', escape = '\"', columns = " + columns
+        + ", store_rejects = true, rejects_table = 'rej_" + stem + "', rejects_scan = 'rejscan_" + stem + "') r"
+        + referenceJoins(t) + ")");
     exec(c, "INSERT INTO quarantine SELECT " + literal(t.fileName()) + ", line, NULL, "
         + "string_agg(error_type || coalesce(' in ' || column_name, '') || ': ' || error_message, '; '), "
         + "any_value(csv_line) FROM rej_" + stem + " GROUP BY line");
     long structural = queryLong(c, "SELECT count(DISTINCT line) FROM rej_" + stem);
     // Duplicate keys are rare: find them with one aggregate, then only those rows need a look-up.
-    exec(c, "CREATE OR REPLACE TEMP TABLE dup_" + stem + " AS SELECT hospital_id, " + key + " FROM checked_" + stem
+    exec(c, "CREATE OR REPLACE TEMP TABLE dup_" + stem + " AS SELECT hospital_id, " + key + " FROM src_" + stem
         + " WHERE " + key + " IS NOT NULL GROUP BY ALL HAVING count(*) > 1");
     String isDuplicate = "(hospital_id, " + key + ") IN (SELECT (hospital_id, " + key + ") FROM dup_" + stem + ")";
+    String rejected = "_reason <> '' OR " + isDuplicate;
     exec(c, "INSERT INTO quarantine SELECT " + literal(t.fileName()) + ", NULL, " + key + ", concat_ws('; ', "
         + "nullif(_reason, ''), CASE WHEN " + isDuplicate + " THEN 'duplicate record key " + key + ": ' || " + key
-        + " END), to_json(" + rowStruct(t) + ") FROM checked_" + stem + " WHERE _reason <> '' OR " + isDuplicate);
-    // _sid is the row's store surrogate ID, fixed here so the store and the correspondence table agree.
-    exec(c, "CREATE OR REPLACE TABLE src_" + stem + " AS SELECT row_number() OVER () AS _sid, " + typedColumns(t)
-        + (t == SourceTable.PATIENT ? "" : ", _reg") + (hasEncounter(t) ? ", _enc" : "")
-        + " FROM checked_" + stem + " WHERE _reason = '' AND NOT " + isDuplicate);
-    exec(c, "DROP TABLE checked_" + stem);
+        + " END), coalesce(_raw, to_json(" + rowStruct(t) + ")) FROM src_" + stem + " WHERE " + rejected);
+    exec(c, "DELETE FROM src_" + stem + " WHERE " + rejected);
     exec(c, "DROP TABLE dup_" + stem);
+    if (t == SourceTable.PATIENT) {
+      // Registrations get dense surrogates 1..n: linkage indexes arrays by them.
+      exec(c, "CREATE OR REPLACE TABLE src_patients AS SELECT row_number() OVER () AS _sid, * EXCLUDE (_reason, _raw) "
+          + "FROM src_patients");
+    }
     long accepted = queryLong(c, "SELECT count(*) FROM src_" + stem);
     long quarantined = queryLong(c, "SELECT count(*) FROM quarantine WHERE source_file = " + literal(t.fileName()));
     if (quarantined < structural) {
@@ -114,7 +119,7 @@ public final class SourceIngest {
    * Every later join is then on integers.
    */
   private static String references(SourceTable t) {
-    return (t == SourceTable.PATIENT ? "" : "p._sid AS _reg, ") + (hasEncounter(t) ? "e._sid AS _enc, " : "");
+    return (t == SourceTable.PATIENT ? "" : "p._sid AS _reg, ") + (hasEncounter(t) ? "(e.rowid + 1) AS _enc, " : "");
   }
 
   private static String referenceJoins(SourceTable t) {
@@ -161,7 +166,7 @@ public final class SourceIngest {
           + "THEN 'no accepted patient record for ' || r.hospital_id || '/' || r.patient_id END");
     }
     if (hasEncounter(t)) {
-      checks.add("CASE WHEN r.encounter_id IS NOT NULL AND e._sid IS NULL AND p._sid IS NOT NULL "
+      checks.add("CASE WHEN r.encounter_id IS NOT NULL AND e.rowid IS NULL AND p._sid IS NOT NULL "
           + "THEN 'encounter_id ' || r.encounter_id || ' is not an accepted encounter of this patient' END");
     }
     return "concat_ws('; ', " + String.join(", ", checks) + ")";
@@ -174,10 +179,10 @@ public final class SourceIngest {
 
   private static String typedColumns(SourceTable t) {
     return t.columns().stream().map(col -> switch (col.kind()) {
-      case DATE -> "CAST(" + col.name() + " AS DATE) AS " + col.name();
-      case DECIMAL -> "CAST(" + col.name() + " AS DOUBLE) AS " + col.name();
-      case INTEGER -> "CAST(" + col.name() + " AS INTEGER) AS " + col.name();
-      case BOOLEAN -> "CAST(" + col.name() + " AS BOOLEAN) AS " + col.name();
+      case DATE -> "try_cast(" + col.name() + " AS DATE) AS " + col.name();
+      case DECIMAL -> "try_cast(" + col.name() + " AS DOUBLE) AS " + col.name();
+      case INTEGER -> "try_cast(" + col.name() + " AS INTEGER) AS " + col.name();
+      case BOOLEAN -> "try_cast(" + col.name() + " AS BOOLEAN) AS " + col.name();
       default -> col.name();
     }).collect(Collectors.joining(", "));
   }

@@ -97,7 +97,11 @@ public final class StoreBuilder {
     return prefix + HexFormat.of().withUpperCase().formatHex(prf.compute(input, 8));
   }
 
-  /** The store table's rows; record IDs are the {@code _sid} surrogates fixed at ingest. */
+  /**
+   * The store table's rows. Record IDs are surrogates fixed at ingest: the registration's dense
+   * {@code _sid}, or the accepted row's {@code rowid} (stable: staging tables are never rewritten
+   * after their rejected rows are deleted), so the store and the correspondence table agree.
+   */
   private static String select(StoreTable t) {
     String from = " FROM src_" + t.source() + " s JOIN person_map pm ON pm.reg = s." + registration(t);
     return switch (t) {
@@ -107,22 +111,22 @@ public final class StoreBuilder {
       case REGISTRATION -> "SELECT pm.person_id, s.hospital_id AS facility_id, f.first_seen" + from
           + " LEFT JOIN (SELECT _reg, min(admit_date) AS first_seen FROM src_encounters GROUP BY _reg) f "
           + "ON f._reg = s._sid";
-      case ENCOUNTER -> "SELECT s._sid AS encounter_id, pm.person_id, s.hospital_id AS facility_id, s.encounter_type, "
+      case ENCOUNTER -> "SELECT (s.rowid + 1) AS encounter_id, pm.person_id, s.hospital_id AS facility_id, s.encounter_type, "
           + "s.department, s.admit_date, s.discharge_date" + from;
-      case DIAGNOSIS -> "SELECT s._sid AS diagnosis_id, pm.person_id, s._enc AS encounter_id, s.icd10, "
+      case DIAGNOSIS -> "SELECT (s.rowid + 1) AS diagnosis_id, pm.person_id, s._enc AS encounter_id, s.icd10, "
           + "s.diagnosis_name, s.diagnosis_date, s.is_main" + from;
-      case MEDICATION -> "SELECT s._sid AS medication_id, pm.person_id, s._enc AS encounter_id, s.route, "
+      case MEDICATION -> "SELECT (s.rowid + 1) AS medication_id, pm.person_id, s._enc AS encounter_id, s.route, "
           + "s.drug_code, s.drug_name, s.dose, s.unit, s.days, s.order_date" + from;
-      case LAB_RESULT -> "SELECT s._sid AS lab_id, pm.person_id, s._enc AS encounter_id, s.lab_code, "
+      case LAB_RESULT -> "SELECT (s.rowid + 1) AS lab_id, pm.person_id, s._enc AS encounter_id, s.lab_code, "
           + "s.lab_name, s.value, s.unit, s.sampled_date" + from;
-      case VITAL_SIGN -> "SELECT s._sid AS vital_id, pm.person_id, s._enc AS encounter_id, s.measured_date, "
+      case VITAL_SIGN -> "SELECT (s.rowid + 1) AS vital_id, pm.person_id, s._enc AS encounter_id, s.measured_date, "
           + "s.height_cm, s.weight_kg, s.systolic_bp, s.diastolic_bp" + from;
-      case ALLERGY -> "SELECT s._sid AS allergy_id, pm.person_id, s.allergen_code, s.allergen_name, "
+      case ALLERGY -> "SELECT (s.rowid + 1) AS allergy_id, pm.person_id, s.allergen_code, s.allergen_name, "
           + "s.severity, s.recorded_date" + from;
-      case DPC_ADMISSION -> "SELECT s._sid AS dpc_id, pm.person_id, s._enc AS encounter_id, "
+      case DPC_ADMISSION -> "SELECT (s.rowid + 1) AS dpc_id, pm.person_id, s._enc AS encounter_id, "
           + "s.hospital_id AS facility_id, s.admit_date, s.discharge_date, s.main_icd10, s.dpc_code, "
           + "s.discharge_outcome, CAST(date_diff('day', s.admit_date, s.discharge_date) AS INTEGER) AS los_days" + from;
-      case CLINICAL_NOTE -> "SELECT s._sid AS note_id, pm.person_id, s._enc AS encounter_id, s.note_date, "
+      case CLINICAL_NOTE -> "SELECT (s.rowid + 1) AS note_id, pm.person_id, s._enc AS encounter_id, s.note_date, "
           + "s.note_type, " + NoteScrubber.sql("s.text", "n") + " AS text" + from
           + " JOIN src_patients n ON n._sid = s._reg";
     };
@@ -149,7 +153,7 @@ public final class StoreBuilder {
   private static long sealCorrespondence(Connection c, StreamingAead key, Path sealed) {
     String union = java.util.Arrays.stream(StoreTable.values()).filter(t -> t != StoreTable.PATIENT)
         .map(t -> "SELECT pm.person_id, " + literal(t.tableName()) + " AS store_table, "
-            + (t.idColumn().isPresent() ? "s._sid" : "NULL::BIGINT") + " AS store_record_id, s.hospital_id, "
+            + (t.idColumn().isPresent() ? "(s.rowid + 1)" : "NULL::BIGINT") + " AS store_record_id, s.hospital_id, "
             + "s.patient_id, s." + sourceKey(t) + " AS source_record_key FROM src_" + t.source()
             + " s JOIN person_map pm ON pm.reg = s." + registration(t))
         .collect(Collectors.joining(" UNION ALL "));
