@@ -1,0 +1,42 @@
+package jp.enclave.checker.provenance;
+
+import java.util.List;
+import jp.enclave.checker.table.MeasureKind;
+
+/**
+ * The shape of a cited aggregate query, as far as recomputation needs it: grouping keys, the
+ * aggregates and their arguments, and the "base" query in DuckDB SQL: the cited FROM and WHERE
+ * selecting each key as k0.., the person column as __pid and each aggregate's argument as a0...
+ */
+public record AggregateQuery(List<Key> keys, List<Measure> measures, String baseSql, boolean filtersCells) {
+
+  /** A GROUP BY key: its output name and its expression in DuckDB SQL. */
+  public record Key(String name, String sql) {}
+
+  /**
+   * An aggregate of the select list.
+   *
+   * @param function COUNT_STAR, COUNT, COUNT_PERSONS, COUNT_DISTINCT, SUM, AVG, MIN, MAX, MEDIAN, QUANTILE, STDDEV
+   * @param argSql   the argument in DuckDB SQL, or null for COUNT(*)
+   * @param arg      the argument's column in the base query (shared by aggregates of the same argument), or null
+   * @param quantile the fraction for QUANTILE
+   */
+  public record Measure(String name, String function, String argSql, String arg, double quantile) {
+    public Measure withArg(String column) {
+      return new Measure(name, function, argSql, column, quantile);
+    }
+
+    public MeasureKind kind() {
+      switch (function) {
+        case "COUNT_STAR": case "COUNT": case "COUNT_PERSONS": case "COUNT_DISTINCT": return MeasureKind.COUNT;
+        case "SUM": return MeasureKind.SUM;
+        case "AVG": return MeasureKind.MEAN;
+        case "MIN": return MeasureKind.MIN;
+        case "MAX": return MeasureKind.MAX;
+        case "MEDIAN": return MeasureKind.MEDIAN;
+        case "QUANTILE": return MeasureKind.PERCENTILE;
+        default: return MeasureKind.SD;
+      }
+    }
+  }
+}

@@ -1,0 +1,294 @@
+package jp.enclave.checker.provenance;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.calcite.avatica.util.Casing;
+import org.apache.calcite.avatica.util.Quoting;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlJoin;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlNumericLiteral;
+import org.apache.calcite.sql.SqlOrderBy;
+import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.dialect.DuckDBSqlDialect;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.util.SqlBasicVisitor;
+import org.apache.calcite.sql.validate.SqlConformanceEnum;
+
+/**
+ * Reads a cited query with Calcite's parser (lenient conformance, double-quoted identifiers,
+ * case kept, as the gateway unparses DuckDB SQL) and extracts its {@link AggregateQuery} shape.
+ * Anything whose cells cannot be recomputed person by person is refused with the reason.
+ */
+public final class QueryShapeParser {
+  static final String PERSON_COLUMN = "person_id";
+  private static final java.util.Set<String> AGGREGATE_NAMES = java.util.Set.of("COUNT", "SUM", "AVG", "MEAN", "MIN", "MAX",
+      "MEDIAN", "MODE", "STDDEV", "STDDEV_SAMP", "STDDEV_POP", "VARIANCE", "VAR_SAMP", "VAR_POP", "QUANTILE", "QUANTILE_CONT",
+      "QUANTILE_DISC", "LIST", "ARRAY_AGG", "STRING_AGG", "ANY_VALUE", "FIRST", "LAST", "ARG_MAX", "ARG_MIN", "BIT_AND", "BIT_OR",
+      "BOOL_AND", "BOOL_OR", "PRODUCT", "HISTOGRAM", "ENTROPY", "KURTOSIS", "SKEWNESS", "APPROX_COUNT_DISTINCT");
+  private static final SqlParser.Config CONFIG = SqlParser.config()
+      .withConformance(SqlConformanceEnum.LENIENT)
+      .withQuoting(Quoting.DOUBLE_QUOTE)
+      .withUnquotedCasing(Casing.UNCHANGED)
+      .withQuotedCasing(Casing.UNCHANGED)
+      .withCaseSensitive(false)
+      .withIdentifierMaxLength(1024);
+
+  public AggregateQuery parse(String sql) throws ProvenanceRefusal {
+    SqlNode node;
+    try {
+      node = SqlParser.create(sql, CONFIG).parseQuery();
+    } catch (SqlParseException e) {
+      String m = e.getMessage() == null ? "" : e.getMessage();
+      int nl = m.indexOf('\n');
+      throw new ProvenanceRefusal("the cited SQL cannot be parsed: " + (nl > 0 ? m.substring(0, nl) : m));
+    }
+    boolean filters = false;
+    if (node instanceof SqlOrderBy ob) {
+      filters = ob.fetch != null || ob.offset != null;
+      node = ob.query;
+    }
+    if (!(node instanceof SqlSelect select)) {
+      throw new ProvenanceRefusal("only a single SELECT … GROUP BY query can be recomputed, not a " + node.getKind());
+    }
+    if (select.isDistinct()) {
+      throw new ProvenanceRefusal("SELECT DISTINCT cannot be recomputed per person");
+    }
+    if (select.getFrom() == null) {
+      throw new ProvenanceRefusal("the query has no FROM clause");
+    }
+    filters |= select.getHaving() != null || select.getFetch() != null || select.getOffset() != null;
+    if (select.getWindowList() != null && !select.getWindowList().isEmpty()) {
+      throw new ProvenanceRefusal("window functions cannot be recomputed per person");
+    }
+    List<SqlNode> groupBy = new ArrayList<>();
+    if (select.getGroup() != null) {
+      for (SqlNode g : select.getGroup()) {
+        if (g.getKind() == SqlKind.ROLLUP || g.getKind() == SqlKind.CUBE || g.getKind() == SqlKind.GROUPING_SETS) {
+          throw new ProvenanceRefusal("ROLLUP, CUBE and GROUPING SETS are not supported; cite one query per grouping");
+        }
+        groupBy.add(g);
+      }
+    }
+    List<AggregateQuery.Key> keys = new ArrayList<>();
+    List<AggregateQuery.Measure> measures = new ArrayList<>();
+    List<SqlNode> keyExprs = new ArrayList<>();
+    List<SqlNode> measureArgs = new ArrayList<>();
+    int position = 0;
+    for (SqlNode item : select.getSelectList()) {
+      position++;
+      SqlNode expr = item;
+      String name = null;
+      if (item.getKind() == SqlKind.AS) {
+        SqlCall as = (SqlCall) item;
+        expr = as.operand(0);
+        name = ((SqlIdentifier) as.operand(1)).getSimple();
+      }
+      if (expr instanceof SqlIdentifier id && id.isStar()) {
+        throw new ProvenanceRefusal("SELECT * cannot be an aggregate table");
+      }
+      if (containsOver(expr)) {
+        throw new ProvenanceRefusal("window functions cannot be recomputed per person");
+      }
+      AggregateQuery.Measure m = measureOf(expr, name == null ? defaultName(expr, position) : name);
+      if (m != null) {
+        measures.add(m);
+        measureArgs.add(m.argSql() == null ? null : ((SqlCall) expr).operand(0));
+        continue;
+      }
+      if (containsAggregate(expr)) {
+        throw new ProvenanceRefusal("the select item '" + unparse(expr) + "' combines aggregates in an expression; "
+            + "select each aggregate on its own so it can be recomputed");
+      }
+      if (!isGroupKey(expr, name, position, groupBy)) {
+        throw new ProvenanceRefusal("the select item '" + unparse(expr) + "' is neither a GROUP BY key nor an aggregate");
+      }
+      keys.add(new AggregateQuery.Key(name == null ? defaultName(expr, position) : name, unparse(expr)));
+      keyExprs.add(expr);
+    }
+    if (measures.isEmpty()) {
+      throw new ProvenanceRefusal("the query has no aggregate to recompute");
+    }
+    // The base query: the cited FROM and WHERE, selecting what recomputation needs. Unparsing
+    // the whole SELECT (not FROM alone) keeps joins and subqueries in valid DuckDB syntax.
+    String qualifier = leftmostTable(select.getFrom());
+    SqlNodeList base = new SqlNodeList(SqlParserPos.ZERO);
+    for (int i = 0; i < keyExprs.size(); i++) {
+      base.add(as(keyExprs.get(i), "k" + i));
+    }
+    List<String> person = new ArrayList<>();
+    if (qualifier != null) {
+      person.add(qualifier);
+    }
+    person.add(PERSON_COLUMN);
+    base.add(as(new SqlIdentifier(person, SqlParserPos.ZERO), "__pid"));
+    // Aggregates over the same argument share one base column (SUM(cost) and AVG(cost) read it once).
+    java.util.Map<String, String> argColumn = new java.util.HashMap<>();
+    for (int j = 0; j < measureArgs.size(); j++) {
+      AggregateQuery.Measure m = measures.get(j);
+      if (measureArgs.get(j) != null) {
+        String column = argColumn.get(m.argSql());
+        if (column == null) {
+          column = "a" + argColumn.size();
+          argColumn.put(m.argSql(), column);
+          base.add(as(measureArgs.get(j), column));
+        }
+        measures.set(j, m.withArg(column));
+      }
+    }
+    select.setSelectList(base);
+    select.setGroupBy(null);
+    select.setHaving(null);
+    select.setOrderBy(null);
+    select.setFetch(null);
+    select.setOffset(null);
+    return new AggregateQuery(keys, measures, unparse(select), filters);
+  }
+
+  private static AggregateQuery.Measure measureOf(SqlNode expr, String name) throws ProvenanceRefusal {
+    if (!(expr instanceof SqlCall call) || expr.getKind() == SqlKind.AS) {
+      return null;
+    }
+    if (call.getKind() == SqlKind.FILTER || call.getKind() == SqlKind.WITHIN_GROUP) {
+      throw new ProvenanceRefusal("aggregate '" + name + "' uses FILTER or WITHIN GROUP, which is not supported; move the "
+          + "condition to WHERE");
+    }
+    String op = call.getOperator().getName().toUpperCase(Locale.ROOT);
+    boolean distinct = call.getFunctionQuantifier() != null
+        && "DISTINCT".equalsIgnoreCase(call.getFunctionQuantifier().toValue());
+    List<SqlNode> args = call.getOperandList();
+    switch (op) {
+      case "COUNT":
+        if (args.isEmpty() || (args.size() == 1 && args.get(0) instanceof SqlIdentifier id && id.isStar())) {
+          return new AggregateQuery.Measure(name, "COUNT_STAR", null, null, 0);
+        }
+        if (distinct) {
+          boolean persons = args.get(0) instanceof SqlIdentifier id
+              && PERSON_COLUMN.equalsIgnoreCase(id.names.get(id.names.size() - 1));
+          return new AggregateQuery.Measure(name, persons ? "COUNT_PERSONS" : "COUNT_DISTINCT", unparse(args.get(0)), null, 0);
+        }
+        return new AggregateQuery.Measure(name, "COUNT", unparse(args.get(0)), null, 0);
+      case "SUM": case "AVG": case "MIN": case "MAX": case "MEDIAN":
+        requireOneArg(op, args, distinct);
+        return new AggregateQuery.Measure(name, op, unparse(args.get(0)), null, 0);
+      case "MEAN":
+        requireOneArg(op, args, distinct);
+        return new AggregateQuery.Measure(name, "AVG", unparse(args.get(0)), null, 0);
+      case "STDDEV": case "STDDEV_SAMP": case "STDDEV_POP":
+        requireOneArg(op, args, distinct);
+        return new AggregateQuery.Measure(name, "STDDEV", unparse(args.get(0)), null, 0);
+      case "QUANTILE": case "QUANTILE_CONT": case "QUANTILE_DISC":
+        if (args.size() != 2 || !(args.get(1) instanceof SqlNumericLiteral q)) {
+          throw new ProvenanceRefusal("aggregate '" + name + "': " + op + " needs a column and a literal fraction");
+        }
+        return new AggregateQuery.Measure(name, "QUANTILE", unparse(args.get(0)), null, q.bigDecimalValue().doubleValue());
+      default:
+        if (call.getOperator().isAggregator() || AGGREGATE_NAMES.contains(op)) {
+          throw new ProvenanceRefusal("aggregate " + op + " cannot be recomputed per person");
+        }
+        return null;
+    }
+  }
+
+  private static void requireOneArg(String op, List<SqlNode> args, boolean distinct) throws ProvenanceRefusal {
+    if (args.size() != 1 || distinct) {
+      throw new ProvenanceRefusal(op + " must take one column without DISTINCT to be recomputed");
+    }
+  }
+
+  private static boolean isGroupKey(SqlNode expr, String alias, int position, List<SqlNode> groupBy) {
+    for (SqlNode g : groupBy) {
+      if (g.equalsDeep(expr, org.apache.calcite.util.Litmus.IGNORE)) {
+        return true;
+      }
+      if (alias != null && g instanceof SqlIdentifier id && id.isSimple() && id.getSimple().equalsIgnoreCase(alias)) {
+        return true;
+      }
+      if (g instanceof SqlNumericLiteral n && n.isInteger() && n.intValue(false) == position) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String defaultName(SqlNode expr, int position) {
+    if (expr instanceof SqlIdentifier id) {
+      return id.names.get(id.names.size() - 1);
+    }
+    return "col" + position;
+  }
+
+  private static String leftmostTable(SqlNode from) {
+    SqlNode n = from;
+    while (true) {
+      if (n instanceof SqlJoin j) {
+        n = j.getLeft();
+      } else if (n.getKind() == SqlKind.AS) {
+        return ((SqlIdentifier) ((SqlCall) n).operand(1)).getSimple();
+      } else if (n instanceof SqlIdentifier id) {
+        return id.names.get(id.names.size() - 1);
+      } else {
+        return null;
+      }
+    }
+  }
+
+  private static boolean containsAggregate(SqlNode expr) {
+    Boolean found = expr.accept(new SqlBasicVisitor<Boolean>() {
+      @Override
+      public Boolean visit(SqlCall call) {
+        // Before validation most calls are unresolved functions, so aggregates are known by name.
+        if (call.getOperator().isAggregator() || AGGREGATE_NAMES.contains(call.getOperator().getName().toUpperCase(Locale.ROOT))) {
+          return true;
+        }
+        for (SqlNode o : call.getOperandList()) {
+          if (o != null && Boolean.TRUE.equals(o.accept(this))) {
+            return true;
+          }
+        }
+        return false;
+      }
+
+      @Override
+      public Boolean visit(SqlIdentifier id) { return false; }
+
+      @Override
+      public Boolean visit(SqlLiteral literal) { return false; }
+
+      @Override
+      public Boolean visit(SqlNodeList nodeList) {
+        for (SqlNode o : nodeList) {
+          if (o != null && Boolean.TRUE.equals(o.accept(this))) {
+            return true;
+          }
+        }
+        return false;
+      }
+    });
+    return Boolean.TRUE.equals(found);
+  }
+
+  private static boolean containsOver(SqlNode expr) {
+    return expr.toString().toUpperCase(Locale.ROOT).contains(" OVER ") || expr.getKind() == SqlKind.OVER;
+  }
+
+  private static SqlNode as(SqlNode e, String alias) {
+    return SqlStdOperatorTable.AS.createCall(SqlParserPos.ZERO, e, new SqlIdentifier(alias, SqlParserPos.ZERO));
+  }
+
+  static String unparse(SqlNode n) {
+    return n.toSqlString(DuckDBSqlDialect.DEFAULT).getSql();
+  }
+
+  static String quote(String ident) {
+    return "\"" + ident.replace("\"", "\"\"") + "\"";
+  }
+}

@@ -1,0 +1,177 @@
+package jp.enclave.checker.suppression;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import jp.enclave.checker.rules.RuleSet;
+import jp.enclave.checker.table.Constraint;
+import jp.enclave.checker.table.StatTable;
+
+/**
+ * Proposes secondary suppressions and proves them, after sdcTable: a fast heuristic first makes
+ * sure no margin relation has exactly one suppressed cell (which would give it away by
+ * subtraction), then the {@link AttackerAudit} computes each primary cell's feasible interval;
+ * while one is too narrow, the cheapest further cell sharing a relation with it is suppressed
+ * and the audit is repeated. "Cheapest" is the smallest value, so the least information is lost.
+ */
+public final class SecondarySuppressor {
+  private final RuleSet rules;
+
+  public SecondarySuppressor(RuleSet rules) {
+    this.rules = rules;
+  }
+
+  public SuppressionPlan plan(StatTable table, Set<Integer> primary) {
+    Set<Integer> prim = new TreeSet<>(primary);
+    if (prim.isEmpty()) {
+      return new SuppressionPlan(prim, Set.of(), List.of(), true, "");
+    }
+    if (!rules.secondaryEnabled) {
+      return new SuppressionPlan(prim, Set.of(), List.of(), false, "secondary suppression is disabled by the rules in force");
+    }
+    if (table.constraints().isEmpty()) {
+      return new SuppressionPlan(prim, Set.of(), List.of(), true,
+          "the table has no margins or totals, so suppressed cells cannot be recomputed from it");
+    }
+    AttackerAudit audit = new AttackerAudit(table);
+    Set<Integer> suppressed = new HashSet<>(prim);
+    for (int id = 0; id < table.cells(); id++) {
+      if (table.suppressedInFile(table.rowOf(id), table.measureOf(id))) {
+        suppressed.add(id); // already blank in the file: unknown to the attacker as well
+      }
+    }
+    Set<Integer> secondary = new LinkedHashSet<>();
+    int guard = table.cells() + 1;
+    while (guard-- > 0) {
+      singletonPass(table, suppressed, secondary);
+      if (suppressed.size() > rules.maxAuditCells) {
+        return new SuppressionPlan(prim, secondary, List.of(), false,
+            suppressed.size() + " suppressed cells exceed the audit limit of " + rules.maxAuditCells + "; review by hand");
+      }
+      List<AuditResult> results = new ArrayList<>();
+      Integer weakest = null;
+      for (int p : prim) {
+        AuditResult r = audit.audit(p, suppressed, audit.requiredWidth(p, rules.minIntervalCount, rules.minIntervalRelative));
+        results.add(r);
+        if (!r.isProtected() && weakest == null) {
+          weakest = p;
+        }
+      }
+      if (weakest == null) {
+        return new SuppressionPlan(prim, secondary, results, true, "");
+      }
+      Integer next = cheapestNeighbour(table, audit, weakest, suppressed);
+      if (next == null) {
+        return new SuppressionPlan(prim, secondary, results, false,
+            "no further cell can protect cell " + table.rowName(table.rowOf(weakest)) + " / "
+                + table.measureName(table.measureOf(weakest)) + "; the table cannot be released in this form");
+      }
+      suppressed.add(next);
+      secondary.add(next);
+    }
+    return new SuppressionPlan(prim, secondary, List.of(), false, "suppression did not converge; review by hand");
+  }
+
+  /** Every relation with exactly one suppressed cell gets a second one. */
+  private static void singletonPass(StatTable table, Set<Integer> suppressed, Set<Integer> secondary) {
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      for (Constraint c : table.constraints()) {
+        int count = suppressed.contains(c.total()) ? 1 : 0;
+        for (int p : c.parts()) {
+          if (suppressed.contains(p)) {
+            count++;
+          }
+        }
+        if (count != 1) {
+          continue;
+        }
+        Integer pick = cheapest(table, c, suppressed);
+        if (pick != null) {
+          suppressed.add(pick);
+          secondary.add(pick);
+          changed = true;
+        }
+      }
+    }
+  }
+
+  /** Smallest published interior cell of a relation, the total only when no interior cell is left. */
+  private static Integer cheapest(StatTable table, Constraint c, Set<Integer> suppressed) {
+    Integer best = null;
+    double bestValue = Double.POSITIVE_INFINITY;
+    for (int p : c.parts()) {
+      if (!suppressed.contains(p) && !isMargin(table, p)) {
+        double v = Math.abs(table.value(p));
+        if (v < bestValue || best == null) {
+          best = p;
+          bestValue = v;
+        }
+      }
+    }
+    if (best == null) {
+      for (int p : c.parts()) {
+        if (!suppressed.contains(p)) {
+          double v = Math.abs(table.value(p));
+          if (v < bestValue || best == null) {
+            best = p;
+            bestValue = v;
+          }
+        }
+      }
+    }
+    if (best == null && !suppressed.contains(c.total())) {
+      best = c.total();
+    }
+    return best;
+  }
+
+  private static boolean isMargin(StatTable t, int cell) {
+    return t.isTotalRow(t.rowOf(cell)) || t.isTotalMeasure(t.measureOf(cell));
+  }
+
+  /** The cheapest unsuppressed cell in any relation touching the weak cell or its suppressed partners. */
+  private static Integer cheapestNeighbour(StatTable table, AttackerAudit audit, int weak, Set<Integer> suppressed) {
+    Integer best = null;
+    double bestValue = Double.POSITIVE_INFINITY;
+    boolean bestMargin = true;
+    List<Integer> frontier = new ArrayList<>();
+    frontier.add(weak);
+    for (Constraint c : audit.constraintsOf(weak)) {
+      for (int p : c.parts()) {
+        if (suppressed.contains(p)) {
+          frontier.add(p);
+        }
+      }
+      if (suppressed.contains(c.total())) {
+        frontier.add(c.total());
+      }
+    }
+    for (int cell : frontier) {
+      for (Constraint c : audit.constraintsOf(cell)) {
+        List<Integer> members = new ArrayList<>();
+        members.add(c.total());
+        for (int p : c.parts()) {
+          members.add(p);
+        }
+        for (int m : members) {
+          if (suppressed.contains(m)) {
+            continue;
+          }
+          boolean margin = isMargin(table, m);
+          double v = Math.abs(table.value(m));
+          if (best == null || (bestMargin && !margin) || (margin == bestMargin && v < bestValue)) {
+            best = m;
+            bestValue = v;
+            bestMargin = margin;
+          }
+        }
+      }
+    }
+    return best;
+  }
+}

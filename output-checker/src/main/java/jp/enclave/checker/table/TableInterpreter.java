@@ -1,0 +1,270 @@
+package jp.enclave.checker.table;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import jp.enclave.checker.input.InputRefusal;
+import jp.enclave.checker.input.RawTable;
+import jp.enclave.checker.request.ExportItem;
+import jp.enclave.checker.request.ItemType;
+import jp.enclave.checker.rules.RuleSet;
+
+/**
+ * Turns a {@link RawTable} into a {@link StatTable}: the researcher's declaration wins; otherwise
+ * labels and measures are inferred from column names and contents, and margins from total labels.
+ */
+public final class TableInterpreter {
+  private static final Pattern LABEL_NAME = Pattern.compile(
+      "(?i)^(year|yr|month|date|age|age_?band|age_?group|sex|gender|region|prefecture|code|.*_code|.*_id|.*_band|.*_group|"
+          + ".*_cat|category|group|年|年度|年齢.*|性別|月|都道府県|地域|区分|.*コード|.*区分|.*群)$");
+  private final RuleSet rules;
+
+  public TableInterpreter(RuleSet rules) {
+    this.rules = rules;
+  }
+
+  public StatTable interpret(RawTable raw, ExportItem item, ItemType type) throws InputRefusal {
+    int cols = raw.columnCount();
+    Map<String, Integer> byName = new HashMap<>();
+    for (int c = 0; c < cols; c++) {
+      byName.putIfAbsent(raw.header().get(c), c);
+    }
+    Set<Integer> labels = new LinkedHashSet<>();
+    Set<Integer> measures = new LinkedHashSet<>();
+    if (item.labelColumns() != null) {
+      for (String l : item.labelColumns()) {
+        labels.add(column(byName, l, raw, "label_columns"));
+      }
+    }
+    if (item.measures() != null) {
+      for (String m : item.measures().keySet()) {
+        measures.add(column(byName, m, raw, "measures"));
+      }
+    }
+    boolean[] numeric = new boolean[cols];
+    for (int c = 0; c < cols; c++) {
+      numeric[c] = isNumericColumn(raw, c);
+    }
+    if (item.labelColumns() != null && item.measures() == null) {
+      for (int c = 0; c < cols; c++) {
+        if (!labels.contains(c)) {
+          measures.add(c);
+        }
+      }
+    } else if (item.labelColumns() == null && item.measures() != null) {
+      for (int c = 0; c < cols; c++) {
+        if (!measures.contains(c)) {
+          labels.add(c);
+        }
+      }
+    } else if (item.labelColumns() == null) {
+      inferColumns(raw, numeric, labels, measures);
+    }
+    int[] labelCols = labels.stream().mapToInt(Integer::intValue).toArray();
+    int[] measureCols = measures.stream().mapToInt(Integer::intValue).toArray();
+    if (measureCols.length == 0) {
+      throw InputRefusal.badDeclaration(raw.source(), "no measure column was found: declare \"measures\" for this item");
+    }
+    MeasureKind[] kinds = new MeasureKind[measureCols.length];
+    boolean[] totalMeasure = new boolean[measureCols.length];
+    for (int m = 0; m < measureCols.length; m++) {
+      String name = raw.header().get(measureCols[m]);
+      MeasureKind k = null;
+      if (item.measures() != null) {
+        String declared = item.measures().get(name);
+        k = MeasureKind.parse(declared);
+        if (k == null) {
+          throw InputRefusal.badDeclaration(raw.source(), "measure '" + name + "' has unknown kind '" + declared
+              + "' (use count, sum, mean, median, percentile, min, max, sd or percent)");
+        }
+      }
+      if (k == null && !rules.totalLabels.contains(name.strip())) {
+        k = MeasureKind.fromName(name);
+      }
+      if (k == null) {
+        k = type == ItemType.MAGNITUDE ? MeasureKind.SUM : MeasureKind.COUNT;
+      }
+      kinds[m] = k;
+      totalMeasure[m] = rules.totalLabels.contains(name.strip()) && measureCols.length > 2;
+    }
+    int rows = raw.rowCount();
+    int mc = measureCols.length;
+    double[] values = new double[rows * mc];
+    boolean[] suppressed = new boolean[rows * mc];
+    for (int r = 0; r < rows; r++) {
+      for (int m = 0; m < mc; m++) {
+        String s = raw.cell(r, measureCols[m]);
+        int id = r * mc + m;
+        if (s.strip().equals(rules.suppressionMarker)) {
+          suppressed[id] = true;
+          values[id] = Double.NaN;
+        } else if (Numbers.isMissing(s)) {
+          values[id] = Double.NaN;
+        } else {
+          double v = Numbers.parse(s);
+          if (Double.isNaN(v)) {
+            throw InputRefusal.notANumber(raw.source(), raw.line(r), (measureCols[m] + 1) + " '" + raw.header().get(measureCols[m]) + "'", s);
+          }
+          values[id] = v;
+        }
+      }
+    }
+    boolean[] totalRow = new boolean[rows];
+    for (int r = 0; r < rows; r++) {
+      for (int lc : labelCols) {
+        if (rules.totalLabels.contains(raw.cell(r, lc).strip())) {
+          totalRow[r] = true;
+        }
+      }
+    }
+    List<String> notes = new ArrayList<>();
+    List<Constraint> constraints = new ArrayList<>();
+    deriveConstraints(raw, labelCols, kinds, totalMeasure, totalRow, values, mc, constraints, notes);
+    return new StatTable(raw, labelCols, measureCols, kinds, values, suppressed, totalRow, totalMeasure, constraints, notes);
+  }
+
+  private static int column(Map<String, Integer> byName, String name, RawTable raw, String field) throws InputRefusal {
+    Integer c = byName.get(name);
+    if (c == null) {
+      throw InputRefusal.badDeclaration(raw.source(), field + " names column '" + name + "', which the file does not have");
+    }
+    return c;
+  }
+
+  private void inferColumns(RawTable raw, boolean[] numeric, Set<Integer> labels, Set<Integer> measures) {
+    int cols = raw.columnCount();
+    boolean anyNamed = false;
+    for (int c = 0; c < cols; c++) {
+      if (numeric[c] && MeasureKind.fromName(raw.header().get(c)) != null) {
+        anyNamed = true;
+      }
+    }
+    for (int c = 0; c < cols; c++) {
+      String h = raw.header().get(c).strip();
+      boolean measure;
+      if (!numeric[c]) {
+        measure = false;
+      } else if (anyNamed) {
+        measure = MeasureKind.fromName(h) != null || rules.totalLabels.contains(h);
+      } else {
+        // A cross-tabulation: category headers over numeric cells; leading label-like columns stay labels.
+        measure = !LABEL_NAME.matcher(h).matches() && !(c == 0 && h.isEmpty());
+      }
+      (measure ? measures : labels).add(c);
+    }
+  }
+
+  private boolean isNumericColumn(RawTable raw, int c) {
+    boolean any = false;
+    for (int r = 0; r < raw.rowCount(); r++) {
+      String s = raw.cell(r, c);
+      if (Numbers.isMissing(s) || s.strip().equals(rules.suppressionMarker)) {
+        continue;
+      }
+      if (Double.isNaN(Numbers.parse(s))) {
+        return false;
+      }
+      any = true;
+    }
+    return any;
+  }
+
+  /**
+   * Margins found by label: a total column sums the other measures of its row; a row whose label
+   * in one column is a total sums the rows that agree with it on every other label. Relations that
+   * do not hold in the file's numbers are left out and noted, so the attacker model stays honest.
+   */
+  private void deriveConstraints(RawTable raw, int[] labelCols, MeasureKind[] kinds, boolean[] totalMeasure,
+                                 boolean[] totalRow, double[] values, int mc, List<Constraint> out, List<String> notes) {
+    int rows = raw.rowCount();
+    int dropped = 0;
+    for (int t = 0; t < mc; t++) {
+      if (!totalMeasure[t] || !kinds[t].additive()) {
+        continue;
+      }
+      List<Integer> partsM = new ArrayList<>();
+      for (int m = 0; m < mc; m++) {
+        if (m != t && !totalMeasure[m] && kinds[m] == kinds[t]) {
+          partsM.add(m);
+        }
+      }
+      for (int r = 0; r < rows; r++) {
+        int[] parts = new int[partsM.size()];
+        for (int i = 0; i < parts.length; i++) {
+          parts[i] = r * mc + partsM.get(i);
+        }
+        dropped += add(new Constraint(r * mc + t, parts), values, out) ? 0 : 1;
+      }
+    }
+    for (int j = 0; j < labelCols.length; j++) {
+      boolean anyTotal = false;
+      for (int r = 0; r < rows && !anyTotal; r++) {
+        anyTotal = totalRow[r] && rules.totalLabels.contains(raw.cell(r, labelCols[j]).strip());
+      }
+      if (!anyTotal) {
+        continue;
+      }
+      Map<String, List<Integer>> groups = new HashMap<>();
+      Map<String, Integer> totals = new HashMap<>();
+      for (int r = 0; r < rows; r++) {
+        String key = keyWithout(raw, labelCols, r, j);
+        boolean isTotal = rules.totalLabels.contains(raw.cell(r, labelCols[j]).strip());
+        if (isTotal) {
+          totals.put(key, r);
+        } else {
+          groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+        }
+      }
+      for (Map.Entry<String, Integer> e : totals.entrySet()) {
+        List<Integer> members = groups.get(e.getKey());
+        if (members == null || members.isEmpty()) {
+          continue;
+        }
+        for (int m = 0; m < mc; m++) {
+          if (!kinds[m].additive()) {
+            continue;
+          }
+          int[] parts = new int[members.size()];
+          for (int i = 0; i < parts.length; i++) {
+            parts[i] = members.get(i) * mc + m;
+          }
+          dropped += add(new Constraint(e.getValue() * mc + m, parts), values, out) ? 0 : 1;
+        }
+      }
+    }
+    if (dropped > 0) {
+      notes.add(dropped + " margin relation(s) do not add up in the file and were not used for secondary suppression");
+    }
+  }
+
+  private static boolean add(Constraint c, double[] values, List<Constraint> out) {
+    double sum = 0;
+    for (int p : c.parts()) {
+      if (Double.isNaN(values[p])) {
+        out.add(c); // a suppressed part: additivity cannot be verified, assume it holds (worst case for privacy)
+        return true;
+      }
+      sum += values[p];
+    }
+    double total = values[c.total()];
+    if (Double.isNaN(total) || Math.abs(sum - total) <= 1e-6 * Math.max(1, Math.abs(total)) + 0.5e-6) {
+      out.add(c);
+      return true;
+    }
+    return false;
+  }
+
+  private static String keyWithout(RawTable raw, int[] labelCols, int r, int skip) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < labelCols.length; i++) {
+      if (i != skip) {
+        sb.append(Numbers.canonicalKey(raw.cell(r, labelCols[i]))).append('\u0001');
+      }
+    }
+    return sb.toString();
+  }
+}

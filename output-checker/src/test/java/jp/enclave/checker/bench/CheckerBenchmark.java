@@ -1,0 +1,143 @@
+package jp.enclave.checker.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import jp.enclave.checker.OutputChecker;
+import jp.enclave.checker.cases.CaseSuite;
+import jp.enclave.checker.input.DuckDbConnections;
+import jp.enclave.checker.provenance.CitedQueries;
+import jp.enclave.checker.provenance.CitedQuery;
+import jp.enclave.checker.pseudonyms.PseudonymSet;
+import jp.enclave.checker.report.ItemResult;
+import jp.enclave.checker.request.ExportItem;
+import jp.enclave.checker.request.ExportRequest;
+import jp.enclave.checker.request.ItemType;
+
+/**
+ * The benchmark named in the README. Part 1 builds a project extract in DuckDB (3 M claim rows,
+ * one person per row), exports a 1 M-cell magnitude table (250,000 groups x 4 aggregates) from
+ * the very query it then cites, and times the full check with provenance (recomputation on the
+ * extract, matching, all rules, suppression planning) over several repetitions, with the raw
+ * DuckDB aggregate alone as the yardstick. Part 2 runs the labelled case suite and prints recall
+ * on unsafe cases and the false-alarm rate on safe ones.
+ */
+public final class CheckerBenchmark {
+  private static final int GROUPS_A = 500;
+  private static final int GROUPS_B = 500;
+  private static final int ROWS_PER_CELL = 12;
+  private static final int REPETITIONS = 5;
+
+  public static void main(String[] args) throws Exception {
+    Path work = Files.createTempDirectory("checker-bench");
+    try {
+      tableBenchmark(work);
+      suite(work);
+    } finally {
+      try (var walk = Files.walk(work)) {
+        walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private static void tableBenchmark(Path work) throws Exception {
+    Path db = work.resolve("extract.duckdb");
+    Path dir = Files.createDirectories(work.resolve("request"));
+    String query = "SELECT region, code, COUNT(DISTINCT person_id) AS n, SUM(cost) AS total_cost, AVG(cost) AS mean_cost, "
+        + "COUNT(*) AS rows_n FROM claims GROUP BY region, code";
+    long rows = (long) GROUPS_A * GROUPS_B * ROWS_PER_CELL;
+    try (Connection c = DuckDbConnections.file(db); Statement s = c.createStatement()) {
+      long t0 = System.nanoTime();
+      s.execute("CREATE TABLE claims AS SELECT 'P' || CAST(i AS VARCHAR) AS person_id, "
+          + "'R' || CAST((i // " + ROWS_PER_CELL + ") % " + GROUPS_A + " AS VARCHAR) AS region, "
+          + "'C' || CAST((i // " + ROWS_PER_CELL + ") // " + GROUPS_A + " AS VARCHAR) AS code, "
+          + "CAST(100 + (hash(i) % 900) AS DOUBLE) AS cost FROM range(" + rows + ") t(i)");
+      s.execute("COPY (" + query + " ORDER BY region, code) TO " + DuckDbConnections.literal(dir.resolve("big.csv").toString())
+          + " (HEADER, DELIMITER ',')");
+      System.out.printf(Locale.ROOT, "setup: extract of %,d rows and the exported table written in %.1f s%n", rows,
+          (System.nanoTime() - t0) / 1e9);
+    }
+    System.out.printf(Locale.ROOT, "table: %,d groups x 4 aggregates = %,d cells, file %,d bytes%n",
+        GROUPS_A * GROUPS_B, GROUPS_A * GROUPS_B * 4, Files.size(dir.resolve("big.csv")));
+
+    java.util.Properties ro = DuckDbConnections.safeProperties();
+    ro.setProperty("duckdb.read_only", "true");
+    try (Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + db.toAbsolutePath(), ro)) {
+      long t0 = System.nanoTime();
+      PseudonymSet pseudonyms = PseudonymSet.fromExtract(c);
+      System.out.printf(Locale.ROOT, "setup: %,d pseudonyms loaded in %.2f s (once per project, not per check)%n",
+          pseudonyms.size(), (System.nanoTime() - t0) / 1e9);
+      OutputChecker checker = OutputChecker.create()
+          .withPseudonyms(pseudonyms)
+          .withProvenance(CitedQueries.of(Map.of("q-bench", new CitedQuery("q-bench", "P1", "bench", query))), c);
+      ExportItem item = ExportItem.of("big", ItemType.MAGNITUDE, "big.csv").withQueries(List.of("q-bench"));
+      ExportRequest req = new ExportRequest("bench", "P1", "bench", dir, List.of(item));
+
+      List<Double> raw = new ArrayList<>();
+      List<Double> checks = new ArrayList<>();
+      ItemResult last = null;
+      for (int i = 0; i < REPETITIONS; i++) {
+        long r0 = System.nanoTime();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+          while (rs.next()) {
+            rs.getString(1);
+          }
+        }
+        raw.add((System.nanoTime() - r0) / 1e9);
+        long t1 = System.nanoTime();
+        last = checker.checkItem(req, item);
+        checks.add((System.nanoTime() - t1) / 1e9);
+      }
+      System.out.printf(Locale.ROOT, "check with provenance, %d runs: %s s; median %.2f s (goal <= 2 s)%n", REPETITIONS,
+          fmt(checks), median(checks));
+      System.out.printf(Locale.ROOT, "raw DuckDB aggregate alone: median %.2f s; check / raw = %.1fx%n", median(raw),
+          median(checks) / median(raw));
+      System.out.printf(Locale.ROOT, "verdict on the benchmark table: %s, %,d cell findings, provenance: %s%n",
+          last.status().word(), last.cellFindings().size(), last.provenance());
+    }
+  }
+
+  private static void suite(Path work) throws Exception {
+    List<CaseSuite.Outcome> outcomes = new ArrayList<>();
+    long t0 = System.nanoTime();
+    for (CaseSuite.Case c : CaseSuite.load()) {
+      outcomes.add(CaseSuite.run(c, Files.createDirectories(work.resolve("cases"))));
+    }
+    CaseSuite.Summary s = CaseSuite.summarize(outcomes);
+    System.out.printf(Locale.ROOT, "labelled suite: %d cases (%d unsafe, %d safe) in %.1f s%n", s.cases(), s.unsafe(), s.safe(),
+        (System.nanoTime() - t0) / 1e9);
+    System.out.printf(Locale.ROOT, "recall on unsafe cases (not passed): %d/%d = %.1f%% (goal 100%%)%n", s.unsafeFlagged(),
+        s.unsafe(), 100 * s.recall());
+    System.out.printf(Locale.ROOT, "unsafe cases failed outright (rest went to review): %d/%d = %.1f%%%n", s.unsafeFailed(),
+        s.unsafe(), 100 * s.strictRecall());
+    System.out.printf(Locale.ROOT, "false-alarm rate on safe cases: %d/%d = %.1f%%%n", s.safeFlagged(), s.safe(),
+        100 * s.falseAlarmRate());
+    System.out.printf(Locale.ROOT, "cases matching their expected verdict and failing cells: %d/%d%n", s.agreeing(), s.cases());
+    for (CaseSuite.Outcome o : outcomes) {
+      if (!o.ok() || (!o.c().unsafe() && o.flagged())) {
+        System.out.printf(Locale.ROOT, "  %-45s %-6s %s%n", o.c().id(), o.result().status().word(),
+            o.ok() ? "(safe, flagged as expected by its label's note)" : o.problem());
+      }
+    }
+  }
+
+  private static double median(List<Double> xs) {
+    List<Double> s = new ArrayList<>(xs);
+    s.sort(null);
+    int n = s.size();
+    return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+  }
+
+  private static String fmt(List<Double> xs) {
+    List<String> out = new ArrayList<>();
+    xs.forEach(x -> out.add(String.format(Locale.ROOT, "%.2f", x)));
+    return out.toString();
+  }
+}

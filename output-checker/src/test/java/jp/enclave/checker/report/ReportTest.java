@@ -1,0 +1,72 @@
+package jp.enclave.checker.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import jp.enclave.checker.OutputChecker;
+import jp.enclave.checker.request.ExportItem;
+import jp.enclave.checker.request.ExportRequest;
+import jp.enclave.checker.request.ItemType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportTest {
+  @TempDir
+  Path dir;
+
+  private CheckReport check() throws Exception {
+    Path req = Files.createDirectories(dir.resolve("req"));
+    Files.writeString(req.resolve("t.csv"), "year,G,R/G\n2010,15,8\n<script>alert(1)</script>,20,30\n");
+    Files.writeString(req.resolve("notes.txt"), "free text");
+    ExportRequest r = new ExportRequest("r1", "P1", "u<b>1</b>", req, List.of(
+        ExportItem.of("t1", ItemType.FREQUENCY, "t.csv").withLabelColumns(List.of("year")),
+        ExportItem.of("n1", ItemType.TEXT, "notes.txt"),
+        ExportItem.of("bad", ItemType.FREQUENCY, "missing.csv")));
+    return OutputChecker.create().check(r);
+  }
+
+  @Test
+  void resultsJsonFollowsAcroLayout() throws Exception {
+    CheckReport report = check();
+    Path out = dir.resolve("out");
+    new ReportWriter().write(report, out);
+    JsonNode root = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+    assertThat(root.path("version").asText()).startsWith("0.4.");
+    JsonNode t1 = root.path("results").path("t1");
+    for (String key : List.of("uid", "status", "type", "properties", "files", "outcome", "command", "summary", "timestamp",
+        "comments", "exception")) {
+      assertThat(t1.has(key)).as(key).isTrue();
+    }
+    assertThat(t1.path("status").asText()).isEqualTo("fail");
+    assertThat(t1.path("type").asText()).isEqualTo("table");
+    assertThat(t1.path("summary").asText()).startsWith("fail; threshold: 1 cells may need suppressing; ");
+    JsonNode file0 = t1.path("files").get(0);
+    assertThat(file0.path("name").asText()).isEqualTo("t1_t.csv");
+    assertThat(file0.path("sdc").path("summary").path("threshold").asInt()).isEqualTo(1);
+    // ACRO positions: [row, measure column], label columns excluded as ACRO excludes its index.
+    assertThat(file0.path("sdc").path("cells").path("threshold").get(0).toString()).isEqualTo("[0,1]");
+    assertThat(t1.path("outcome").path("R/G").path("2010").asText()).isEqualTo("threshold; ");
+    assertThat(t1.path("outcome").path("G").path("2010").asText()).isEqualTo("ok");
+    assertThat(t1.path("files").get(1).path("name").asText()).isEqualTo("t1_safe.csv");
+    // Every output has at least one file, as SACRO-Viewer requires; refused items get their reasons.
+    root.path("results").forEach(r -> assertThat(r.path("files").size()).isGreaterThan(0));
+    assertThat(Files.readString(out.resolve("bad_refused.txt"))).contains("FILE_NOT_FOUND");
+    assertThat(Files.readString(out.resolve("checksums").resolve("t1_t.csv.txt"))).hasSize(64);
+    assertThat(Files.readString(out.resolve("t1_safe.csv"))).contains("2010,15,*");
+    assertThat(root.path("results").path("n1").path("status").asText()).isEqualTo("review");
+  }
+
+  @Test
+  void htmlIsSelfContainedAndEscapesEverything() throws Exception {
+    String html = new HtmlReport().render(check());
+    assertThat(html).contains("Content-Security-Policy").contains("default-src 'none'");
+    assertThat(html).doesNotContain("<script>").contains("&lt;script&gt;alert(1)&lt;/script&gt;");
+    assertThat(html).doesNotContain("u<b>1</b>").contains("u&lt;b&gt;1&lt;/b&gt;");
+    assertThat(html).contains("class=\"fail\"").contains("rests on 8 persons, fewer than 10");
+    assertThat(html).doesNotContainPattern("(?i)<(link|img|iframe)\\b").doesNotContain("src=\"http");
+  }
+}
