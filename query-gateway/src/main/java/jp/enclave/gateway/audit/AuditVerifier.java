@@ -1,0 +1,54 @@
+package jp.enclave.gateway.audit;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Recomputes the chain of an audit trail from its first entry. Reports the first entry whose
+ * sequence number, link to its predecessor or own hash does not hold.
+ */
+public final class AuditVerifier {
+  private AuditVerifier() {}
+
+  /** {@code brokenAt} is the 0-based line of the first bad entry, or -1 when the chain holds. */
+  public record Result(boolean ok, long entries, String headHash, long brokenAt, String problem) {}
+
+  public static Result verify(Path file) {
+    String prev = AuditLog.GENESIS;
+    long n = 0;
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        Map<String, Object> entry;
+        try {
+          entry = AuditLog.JSON.readValue(line, new TypeReference<LinkedHashMap<String, Object>>() {});
+        } catch (IOException e) {
+          return new Result(false, n, prev, n, "not a JSON entry");
+        }
+        Object seq = entry.get("seq");
+        if (!(seq instanceof Number num) || num.longValue() != n) {
+          return new Result(false, n, prev, n, "sequence number " + seq + " where " + n + " was expected (entry removed, inserted or reordered)");
+        }
+        if (!prev.equals(entry.get("prev"))) {
+          return new Result(false, n, prev, n, "does not link to the previous entry's hash");
+        }
+        Object claimed = entry.remove("hash");
+        String actual = AuditLog.hash(prev, AuditLog.canonical(entry));
+        if (!actual.equals(claimed)) {
+          return new Result(false, n, prev, n, "content does not match its hash (entry changed)");
+        }
+        prev = actual;
+        n++;
+      }
+    } catch (IOException e) {
+      return new Result(false, n, prev, n, "unreadable: " + e.getMessage());
+    }
+    return new Result(true, n, prev, -1, "");
+  }
+}

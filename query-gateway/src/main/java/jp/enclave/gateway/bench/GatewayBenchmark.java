@@ -1,0 +1,345 @@
+package jp.enclave.gateway.bench;
+
+import com.google.crypto.tink.KeysetHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import jp.enclave.gateway.audit.AuditLog;
+import jp.enclave.gateway.core.Gateway;
+import jp.enclave.gateway.core.GatewayConfig;
+import jp.enclave.gateway.core.GatewaySession;
+import jp.enclave.gateway.core.PlannedQuery;
+import jp.enclave.gateway.core.RunningQuery;
+import jp.enclave.gateway.flight.FlightGatewayServer;
+import jp.enclave.gateway.token.SessionTokens;
+import jp.enclave.gateway.token.TokenVerifier;
+import jp.enclave.policies.Subject;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.auth2.BearerCredentialWriter;
+import org.apache.arrow.flight.grpc.CredentialCallOption;
+import org.apache.arrow.flight.sql.FlightSqlClient;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.duckdb.DuckDBResultSet;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Gateway versus raw DuckDB on the same extract in the same process: per-query time ratio
+ * (alternating runs after warm-up), plan+policy time, Flight SQL stream rate against DuckDB's own
+ * Arrow export, and throughput with concurrent Flight SQL clients. Builds a synthetic extract
+ * first when the home has none for the project.
+ */
+@Command(name = "gateway-benchmark", mixinStandardHelpOptions = true)
+public final class GatewayBenchmark implements Callable<Integer> {
+  @Option(names = "--home", required = true, description = "data holder's home; built if it has no extract for --project")
+  Path home;
+  @Option(names = "--project", defaultValue = "bench")
+  String project;
+  @Option(names = "--patients", defaultValue = "1000000", description = "patients when building a synthetic extract")
+  long patients;
+  @Option(names = "--rounds", defaultValue = "5")
+  int rounds;
+  @Option(names = "--warmup", defaultValue = "2")
+  int warmup;
+  @Option(names = "--plan-warmup", defaultValue = "30", description = "plans of each query (not run) to warm the JIT, as a long-running server is")
+  int planWarmup;
+  @Option(names = "--clients", defaultValue = "16")
+  int clients;
+  @Option(names = "--concurrency-seconds", defaultValue = "30")
+  int concurrencySeconds;
+  @Option(names = "--stream-rows", defaultValue = "5000000")
+  long streamRows;
+  @Option(names = "--threads", defaultValue = "2")
+  int threads;
+  @Option(names = "--memory-limit", defaultValue = "8GB")
+  String memoryLimit;
+
+  /** The analytic suite: cohort counts, trends, exposures, readmissions, windows, 3+ table joins. */
+  static final Map<String, String> SUITE = new LinkedHashMap<>();
+
+  static {
+    SUITE.put("cohort-sex-age", "SELECT sex, FLOOR(DATEDIFF('year', birth_date, DATE '2024-01-01') / 10) * 10 AS band, count(*) AS n FROM patient GROUP BY 1, 2 ORDER BY 1, 2");
+    SUITE.put("cohort-diabetes", "SELECT count(DISTINCT person_id) FROM diagnosis WHERE icd10 LIKE 'E11%'");
+    SUITE.put("cohort-prefecture", "SELECT p.prefecture, count(DISTINCT d.person_id) AS n FROM patient p JOIN diagnosis d ON d.person_id = p.person_id WHERE d.icd10 IN ('I10', 'E78.5') GROUP BY 1 ORDER BY 1");
+    SUITE.put("lab-trend-month", "SELECT DATE_TRUNC('month', sampled_date) AS m, lab_code, avg(value) AS mean, count(*) AS n FROM lab_result WHERE lab_code IN ('3D046', '3C015') GROUP BY 1, 2 ORDER BY 1, 2");
+    SUITE.put("lab-median", "SELECT lab_code, MEDIAN(value), QUANTILE_CONT(value, 0.9) FROM lab_result GROUP BY lab_code ORDER BY lab_code");
+    SUITE.put("drug-after-dx", "SELECT m.drug_name, count(DISTINCT d.person_id) FROM diagnosis d JOIN medication m ON m.person_id = d.person_id AND m.order_date BETWEEN d.diagnosis_date AND d.diagnosis_date + INTERVAL '90' DAY WHERE d.icd10 = 'E11.9' GROUP BY 1 ORDER BY 2 DESC, 1");
+    SUITE.put("drug-before-after", "SELECT CASE WHEN m.order_date < d.diagnosis_date THEN 'before' ELSE 'after' END AS period, count(*) FROM diagnosis d JOIN medication m ON m.person_id = d.person_id WHERE d.icd10 = 'I50.9' AND d.is_main GROUP BY 1 ORDER BY 1");
+    SUITE.put("readmit-30d", "WITH stays AS (SELECT person_id, admit_date, discharge_date, LEAD(admit_date) OVER (PARTITION BY person_id ORDER BY admit_date, encounter_id) AS next_admit FROM encounter WHERE encounter_type = 'inpatient') SELECT count(*) AS stays, count_if(next_admit <= discharge_date + INTERVAL '30' DAY) AS readmitted FROM stays");
+    SUITE.put("window-rank", "SELECT department, drug_name, n, RANK() OVER (PARTITION BY department ORDER BY n DESC, drug_name) AS r FROM (SELECT e.department, m.drug_name, count(*) AS n FROM encounter e JOIN medication m ON m.encounter_id = e.encounter_id GROUP BY 1, 2) t ORDER BY department, r");
+    SUITE.put("window-first-last", "SELECT lab_code, avg(last_v - first_v) FROM (SELECT DISTINCT person_id, lab_code, FIRST_VALUE(value) OVER w AS first_v, LAST_VALUE(value) OVER w AS last_v FROM lab_result WHERE lab_code = '3D046' WINDOW w AS (PARTITION BY person_id, lab_code ORDER BY sampled_date, lab_id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) t GROUP BY lab_code");
+    SUITE.put("join-3-tables", "SELECT p.sex, e.encounter_type, count(DISTINCT d.person_id) FROM patient p JOIN encounter e ON e.person_id = p.person_id JOIN diagnosis d ON d.encounter_id = e.encounter_id WHERE d.is_main GROUP BY 1, 2 ORDER BY 1, 2");
+    SUITE.put("join-4-tables", "SELECT r.facility_id, count(DISTINCT p.person_id) AS patients, avg(v.systolic_bp) AS sbp FROM patient p JOIN registration r ON r.person_id = p.person_id JOIN vital_sign v ON v.person_id = p.person_id JOIN diagnosis d ON d.person_id = p.person_id WHERE d.icd10 = 'I10' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20");
+    SUITE.put("dpc-los", "SELECT main_icd10, discharge_outcome, avg(los_days), count(*) FROM dpc_admission GROUP BY ROLLUP(main_icd10, discharge_outcome) ORDER BY 1 NULLS FIRST, 2 NULLS FIRST");
+    SUITE.put("bmi-by-sex", "SELECT p.sex, round(avg(v.weight_kg / POWER(v.height_cm / 100, 2)), 2) FROM vital_sign v JOIN patient p ON p.person_id = v.person_id GROUP BY 1 ORDER BY 1");
+    SUITE.put("allergy-exists", "SELECT count(*) FROM patient p WHERE EXISTS (SELECT 1 FROM allergy a WHERE a.person_id = p.person_id AND a.severity = 'severe')");
+    SUITE.put("hba1c-control", "SELECT m.drug_name, count(*) FILTER (WHERE l.value >= 7) AS poor, count(*) AS n FROM lab_result l JOIN medication m ON m.encounter_id = l.encounter_id WHERE l.lab_code = '3D046' GROUP BY 1 ORDER BY 1");
+    SUITE.put("setop-intersect", "SELECT count(*) FROM (SELECT person_id FROM diagnosis WHERE icd10 = 'E11.9' INTERSECT SELECT person_id FROM lab_result WHERE lab_code = '3D046' AND value > 7) t");
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new GatewayBenchmark()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (!Files.exists(home.resolve("extracts").resolve(project + ".manifest.json"))) {
+      long t0 = System.nanoTime();
+      System.out.printf(Locale.ROOT, "building synthetic extract: %,d patients into %s%n", patients, home);
+      SyntheticExtract.build(home, project, patients);
+      System.out.printf(Locale.ROOT, "built in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    }
+    Path audit = Files.createTempDirectory("gateway-bench-audit").resolve("audit.jsonl");
+    GatewayConfig config = GatewayConfig.defaults()
+        .withProjectApprovedUntil(Instant.now().plus(Duration.ofDays(1)))
+        .withThreads(threads).withMemoryLimit(memoryLimit).withMaxConcurrentQueries(Math.max(8, clients))
+        .withQueryTimeout(Duration.ofMinutes(10));
+    try (RootAllocator allocator = new RootAllocator();
+         Gateway gateway = Gateway.open(home, project, config, AuditLog.open(audit, config.auditSync()))) {
+      GatewaySession session = new GatewaySession("bench", new Subject("bench", java.util.Set.of("researcher"),
+          "org-bench", "type2", Instant.now().plus(Duration.ofDays(1)), project),
+          GatewaySession.SessionKind.REMOTE, Instant.now().plus(Duration.ofDays(1)));
+      System.out.printf(Locale.ROOT, "extract %s: %s; DuckDB threads=%d memory=%s; audit fsync=%s%n", project,
+          gateway.catalog().tables().keySet(), threads, memoryLimit, config.auditSync());
+      perQuery(gateway, session, allocator);
+      try (Connection raw = gateway.baselineConnectionForBenchmark()) {
+        KeysetHandle signing = SessionTokens.newSigningKeyset();
+        TokenVerifier verifier = new TokenVerifier(SessionTokens.publicJwkSet(signing), project, Clock.systemUTC());
+        try (FlightGatewayServer server = FlightGatewayServer.start(gateway, verifier, "127.0.0.1", 0, allocator)) {
+          streamRate(raw, server.port(), signing, allocator);
+          concurrency(raw, server.port(), signing, allocator);
+        }
+      }
+    }
+    return 0;
+  }
+
+  private void perQuery(Gateway gateway, GatewaySession session, BufferAllocator allocator) throws Exception {
+    System.out.println();
+    System.out.println("query                 raw_ms  gateway_ms  ratio   plan_ms  rows");
+    List<Double> ratios = new ArrayList<>();
+    List<Long> plans = new ArrayList<>();
+    for (int i = 0; i < planWarmup; i++) {
+      for (String sql : SUITE.values()) {
+        gateway.plan(session, sql);
+      }
+    }
+    try (Connection raw = gateway.baselineConnectionForBenchmark()) {
+      for (Map.Entry<String, String> q : SUITE.entrySet()) {
+        for (int i = 0; i < warmup; i++) {
+          rawRun(raw, q.getValue(), allocator);
+          gatewayRun(gateway, session, q.getValue(), allocator, plans);
+        }
+        plans.clear();
+        long[] r = new long[rounds];
+        long[] g = new long[rounds];
+        long rows = 0;
+        for (int i = 0; i < rounds; i++) {
+          // Alternate which side goes first so caches and JIT favour neither.
+          if (i % 2 == 0) {
+            r[i] = time(() -> rawRun(raw, q.getValue(), allocator));
+            g[i] = time(() -> gatewayRun(gateway, session, q.getValue(), allocator, plans));
+          } else {
+            g[i] = time(() -> gatewayRun(gateway, session, q.getValue(), allocator, plans));
+            r[i] = time(() -> rawRun(raw, q.getValue(), allocator));
+          }
+        }
+        rows = rawRun(raw, q.getValue(), allocator);
+        double rm = median(r) / 1e6;
+        double gm = median(g) / 1e6;
+        ratios.add(gm / rm);
+        long[] p = plans.stream().mapToLong(Long::longValue).toArray();
+        allPlans.addAll(plans);
+        System.out.printf(Locale.ROOT, "%-20s %8.1f %10.1f %7.3f %8.2f  %d%n", q.getKey(), rm, gm, gm / rm, median(p) / 1e6, rows);
+      }
+    }
+    double[] rs = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    long[] ps = allPlans.stream().mapToLong(Long::longValue).sorted().toArray();
+    System.out.printf(Locale.ROOT, "ratio median %.3f (goal <= 1.05), worst %.3f (goal <= 1.20)%n",
+        rs[rs.length / 2], rs[rs.length - 1]);
+    System.out.printf(Locale.ROOT, "plan+policy per query: p50 %.2f ms (goal <= 3), p95 %.2f ms over %d plans%n",
+        ps[ps.length / 2] / 1e6, ps[(int) (ps.length * 0.95)] / 1e6, ps.length);
+  }
+
+  private final List<Long> allPlans = new ArrayList<>();
+
+  interface Run {
+    long run() throws Exception;
+  }
+
+  private static long time(Run r) throws Exception {
+    long t0 = System.nanoTime();
+    r.run();
+    return System.nanoTime() - t0;
+  }
+
+  private static double median(long[] values) {
+    long[] v = values.clone();
+    Arrays.sort(v);
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2.0;
+  }
+
+  /** Raw DuckDB, consumed the same way as the gateway: its Arrow export, every batch. */
+  static long rawRun(Connection raw, String sql, BufferAllocator allocator) throws Exception {
+    long rows = 0;
+    try (Statement s = raw.createStatement(); ResultSet rs = s.executeQuery(sql);
+         ArrowReader reader = (ArrowReader) rs.unwrap(DuckDBResultSet.class).arrowExportStream(allocator, 65_536)) {
+      while (reader.loadNextBatch()) {
+        rows += reader.getVectorSchemaRoot().getRowCount();
+      }
+    }
+    return rows;
+  }
+
+  static long gatewayRun(Gateway gateway, GatewaySession session, String sql, BufferAllocator allocator,
+      List<Long> plans) {
+    PlannedQuery plan = gateway.plan(session, sql);
+    plans.add(plan.planNanos());
+    long rows = 0;
+    try (RunningQuery q = gateway.execute(plan, allocator)) {
+      while (q.next()) {
+        rows += q.root().getRowCount();
+      }
+    }
+    return rows;
+  }
+
+  private String token(KeysetHandle signing, String user) {
+    return SessionTokens.issue(signing, new SessionTokens.Claims(user, project, "remote", List.of("researcher"),
+        "org-bench", "type2", Instant.now().plus(Duration.ofDays(1)), "sess-" + user), Instant.now(), Duration.ofHours(2));
+  }
+
+  private void streamRate(Connection raw, int port, KeysetHandle signing, BufferAllocator allocator) throws Exception {
+    String sql = "SELECT lab_id, person_id, lab_code, value, sampled_date FROM lab_result LIMIT " + streamRows;
+    CredentialCallOption auth = new CredentialCallOption(new BearerCredentialWriter(token(signing, "stream")));
+    try (FlightClient client = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", port)).build()) {
+      FlightSqlClient sqlClient = new FlightSqlClient(client);
+      long[] rawNs = new long[3];
+      long[] flightNs = new long[3];
+      long rows = 0;
+      for (int i = -1; i < 3; i++) {
+        long tr = System.nanoTime();
+        rows = rawRun(raw, sql, allocator);
+        tr = System.nanoTime() - tr;
+        long tf = System.nanoTime();
+        long frows = flightRun(sqlClient, sql, auth);
+        tf = System.nanoTime() - tf;
+        if (frows != rows) {
+          throw new IllegalStateException("flight returned " + frows + " rows, DuckDB " + rows);
+        }
+        if (i >= 0) {
+          rawNs[i] = tr;
+          flightNs[i] = tf;
+        }
+      }
+      double rawRate = rows / (median(rawNs) / 1e9);
+      double flightRate = rows / (median(flightNs) / 1e9);
+      System.out.println();
+      System.out.printf(Locale.ROOT, "stream %,d rows x 5 cols: DuckDB Arrow export %,.0f rows/s, Flight SQL %,.0f rows/s, ratio %.3f (goal >= 0.8)%n",
+          rows, rawRate, flightRate, flightRate / rawRate);
+    }
+  }
+
+  static long flightRun(FlightSqlClient client, String sql, CredentialCallOption auth) throws Exception {
+    FlightInfo info = client.execute(sql, auth);
+    long rows = 0;
+    try (FlightStream stream = client.getStream(info.getEndpoints().get(0).getTicket(), auth)) {
+      while (stream.next()) {
+        rows += stream.getRoot().getRowCount();
+      }
+    }
+    return rows;
+  }
+
+  private void concurrency(Connection raw, int port, KeysetHandle signing, BufferAllocator allocator) throws Exception {
+    List<String> mix = List.of(SUITE.get("cohort-diabetes"), SUITE.get("cohort-sex-age"), SUITE.get("bmi-by-sex"),
+        SUITE.get("allergy-exists"), SUITE.get("dpc-los"), SUITE.get("lab-trend-month"));
+    double flightQps = load(clients, mix, n -> {
+      FlightClient c = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", port)).build();
+      FlightSqlClient s = new FlightSqlClient(c);
+      CredentialCallOption auth = new CredentialCallOption(new BearerCredentialWriter(token(signing, "client" + n)));
+      return new Client() {
+        public void run(String sql) throws Exception {
+          flightRun(s, sql, auth);
+        }
+
+        public void close() throws Exception {
+          c.close();
+        }
+      };
+    });
+    double rawQps = load(clients, mix, n -> {
+      Connection c = ((org.duckdb.DuckDBConnection) raw).duplicate();
+      return new Client() {
+        public void run(String sql) throws Exception {
+          rawRun(c, sql, allocator);
+        }
+
+        public void close() throws Exception {
+          c.close();
+        }
+      };
+    });
+    System.out.printf(Locale.ROOT, "%d concurrent clients for %d s: Flight SQL gateway %.2f queries/s, raw DuckDB %.2f queries/s, ratio %.3f%n",
+        clients, concurrencySeconds, flightQps, rawQps, flightQps / rawQps);
+  }
+
+  interface Client extends AutoCloseable {
+    void run(String sql) throws Exception;
+  }
+
+  interface ClientFactory {
+    Client open(int n) throws Exception;
+  }
+
+  private double load(int n, List<String> mix, ClientFactory factory) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    AtomicLong done = new AtomicLong();
+    long end = System.nanoTime() + Duration.ofSeconds(concurrencySeconds).toNanos();
+    long t0 = System.nanoTime();
+    try {
+      List<Future<?>> fs = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int id = i;
+        fs.add(pool.submit(() -> {
+          try (Client c = factory.open(id)) {
+            int k = id;
+            while (System.nanoTime() < end) {
+              c.run(mix.get(k++ % mix.size()));
+              done.incrementAndGet();
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : fs) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return done.get() / ((System.nanoTime() - t0) / 1e9);
+  }
+}

@@ -1,0 +1,247 @@
+package jp.enclave.gateway.core;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.fun.SqlLibraryOperators;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.util.SqlOperatorTables;
+
+/**
+ * The gateway's tables of behaviour, in one place: which statements, which syntax and which
+ * functions a query may use. Anything not listed is refused (deny by default). Each function row
+ * carries an example query over the extract schema; the test suite runs every row through the
+ * gateway and against DuckDB directly.
+ */
+public final class Allowlists {
+  private Allowlists() {}
+
+  /** Top-level statement kinds a query may be, with how a researcher would name them. */
+  public static final Map<SqlKind, String> STATEMENTS = Map.of(
+      SqlKind.SELECT, "SELECT",
+      SqlKind.UNION, "UNION",
+      SqlKind.INTERSECT, "INTERSECT",
+      SqlKind.EXCEPT, "EXCEPT",
+      SqlKind.WITH, "WITH",
+      SqlKind.ORDER_BY, "SELECT ... ORDER BY / LIMIT",
+      SqlKind.VALUES, "VALUES");
+
+  /** Non-function syntax allowed anywhere inside a query. */
+  public static final Set<SqlKind> SYNTAX = EnumSet.of(
+      SqlKind.SELECT, SqlKind.UNION, SqlKind.INTERSECT, SqlKind.EXCEPT, SqlKind.WITH, SqlKind.WITH_ITEM,
+      SqlKind.ORDER_BY, SqlKind.VALUES, SqlKind.ROW, SqlKind.JOIN, SqlKind.AS, SqlKind.OVER, SqlKind.WINDOW,
+      SqlKind.FILTER, SqlKind.WITHIN_GROUP, SqlKind.DESCENDING, SqlKind.NULLS_FIRST, SqlKind.NULLS_LAST,
+      SqlKind.IGNORE_NULLS, SqlKind.RESPECT_NULLS,
+      SqlKind.AND, SqlKind.OR, SqlKind.NOT, SqlKind.EQUALS, SqlKind.NOT_EQUALS, SqlKind.LESS_THAN,
+      SqlKind.GREATER_THAN, SqlKind.LESS_THAN_OR_EQUAL, SqlKind.GREATER_THAN_OR_EQUAL,
+      SqlKind.IS_NULL, SqlKind.IS_NOT_NULL, SqlKind.IS_TRUE, SqlKind.IS_FALSE, SqlKind.IS_NOT_TRUE,
+      SqlKind.IS_NOT_FALSE, SqlKind.IS_DISTINCT_FROM, SqlKind.IS_NOT_DISTINCT_FROM,
+      SqlKind.BETWEEN, SqlKind.LIKE, SqlKind.IN, SqlKind.NOT_IN, SqlKind.EXISTS, SqlKind.SCALAR_QUERY,
+      SqlKind.SOME, SqlKind.ALL, SqlKind.CASE, SqlKind.PLUS, SqlKind.MINUS, SqlKind.TIMES, SqlKind.DIVIDE,
+      SqlKind.MOD, SqlKind.MINUS_PREFIX, SqlKind.PLUS_PREFIX, SqlKind.GROUPING_SETS, SqlKind.ROLLUP,
+      SqlKind.CUBE, SqlKind.LITERAL_CHAIN);
+
+  /** Kinds with a name a researcher recognises, for refusal messages. */
+  static final Map<SqlKind, String> CONSTRUCT_NAMES = Map.ofEntries(
+      Map.entry(SqlKind.TABLESAMPLE, "TABLESAMPLE"),
+      Map.entry(SqlKind.LATERAL, "LATERAL"),
+      Map.entry(SqlKind.UNNEST, "UNNEST"),
+      Map.entry(SqlKind.EXPLICIT_TABLE, "TABLE <name>"),
+      Map.entry(SqlKind.MATCH_RECOGNIZE, "MATCH_RECOGNIZE"),
+      Map.entry(SqlKind.PIVOT, "PIVOT"),
+      Map.entry(SqlKind.UNPIVOT, "UNPIVOT"),
+      Map.entry(SqlKind.SNAPSHOT, "FOR SYSTEM_TIME AS OF"),
+      Map.entry(SqlKind.SIMILAR, "SIMILAR TO"),
+      Map.entry(SqlKind.CURSOR, "CURSOR"),
+      Map.entry(SqlKind.NEXT_VALUE, "NEXT VALUE FOR"),
+      Map.entry(SqlKind.DEFAULT, "DEFAULT"));
+
+  /** Names that, if a query calls them, name a side channel: refused with the reason. */
+  public static final Map<String, String> SIDE_CHANNELS = Map.ofEntries(
+      Map.entry("CURRENT_SETTING", "reads the database configuration"),
+      Map.entry("GETENV", "reads the server's environment"),
+      Map.entry("VERSION", "reveals details of the server"),
+      Map.entry("PLATFORM", "reveals details of the server"),
+      Map.entry("CURRENT_USER", "reveals details of the server session"),
+      Map.entry("SESSION_USER", "reveals details of the server session"),
+      Map.entry("SYSTEM_USER", "reveals details of the server session"),
+      Map.entry("USER", "reveals details of the server session"),
+      Map.entry("CURRENT_ROLE", "reveals details of the server session"),
+      Map.entry("CURRENT_SCHEMA", "reveals details of the server session"),
+      Map.entry("CURRENT_CATALOG", "reveals details of the server session"),
+      Map.entry("CURRENT_DATABASE", "reveals details of the server session"),
+      Map.entry("CURRENT_PATH", "reveals details of the server session"),
+      Map.entry("SETSEED", "changes the state of the server session"),
+      Map.entry("NEXTVAL", "changes the state of the server session"),
+      Map.entry("QUERY", "runs SQL text that the gateway cannot check"),
+      Map.entry("QUERY_TABLE", "runs SQL text that the gateway cannot check"),
+      Map.entry("READ_TEXT", "reads files or URLs"),
+      Map.entry("READ_BLOB", "reads files or URLs"));
+
+  /** Prefixes of DuckDB's catalog and file functions: each is a side channel or a way out. */
+  static final Map<String, String> SIDE_CHANNEL_PREFIXES = Map.of(
+      "DUCKDB_", "reads the database catalog or settings",
+      "PRAGMA_", "reads the database catalog or settings",
+      "PG_", "reads the database catalog",
+      "SQLITE_", "reads the database catalog",
+      "READ_", "reads files or URLs",
+      "GLOB", "lists files",
+      "PARQUET_", "reads files or URLs",
+      "ICEBERG_", "reads files or URLs",
+      "DELTA_", "reads files or URLs");
+
+  /** Schema names that denote a system catalog rather than another project. */
+  public static final Set<String> SYSTEM_SCHEMAS = Set.of(
+      "INFORMATION_SCHEMA", "PG_CATALOG", "SYSTEM", "TEMP", "MAIN", "MEMORY", "DUCKDB", "SQLITE_MASTER");
+
+  /** One allowed function: its Calcite operator and a query that exercises it on the extract schema. */
+  public record FunctionRow(String name, SqlOperator operator, String example) {}
+
+  // Not offered because Calcite's parser reserves their names: CORR, CONTAINS, DAY (use
+  // EXTRACT(DAY FROM d)), DATE_DIFF (parsed with BigQuery's argument order; use DATEDIFF).
+
+  public static final List<FunctionRow> FUNCTIONS = List.of(
+      // aggregates
+      row("COUNT", SqlStdOperatorTable.COUNT, "SELECT COUNT(*), COUNT(DISTINCT person_id) FROM lab_result"),
+      row("SUM", SqlStdOperatorTable.SUM, "SELECT SUM(value) FROM lab_result"),
+      row("AVG", SqlStdOperatorTable.AVG, "SELECT lab_code, AVG(value) FROM lab_result GROUP BY lab_code ORDER BY lab_code"),
+      row("MIN", SqlStdOperatorTable.MIN, "SELECT MIN(sampled_date) FROM lab_result"),
+      row("MAX", SqlStdOperatorTable.MAX, "SELECT MAX(sampled_date) FROM lab_result"),
+      row("STDDEV", SqlStdOperatorTable.STDDEV, "SELECT ROUND(STDDEV(value), 6) FROM lab_result"),
+      row("STDDEV_SAMP", SqlStdOperatorTable.STDDEV_SAMP, "SELECT ROUND(STDDEV_SAMP(value), 6) FROM lab_result"),
+      row("STDDEV_POP", SqlStdOperatorTable.STDDEV_POP, "SELECT ROUND(STDDEV_POP(value), 6) FROM lab_result"),
+      row("VARIANCE", SqlStdOperatorTable.VARIANCE, "SELECT ROUND(VARIANCE(value), 6) FROM lab_result"),
+      row("VAR_SAMP", SqlStdOperatorTable.VAR_SAMP, "SELECT ROUND(VAR_SAMP(value), 6) FROM lab_result"),
+      row("VAR_POP", SqlStdOperatorTable.VAR_POP, "SELECT ROUND(VAR_POP(value), 6) FROM lab_result"),
+      row("COVAR_SAMP", SqlStdOperatorTable.COVAR_SAMP, "SELECT ROUND(COVAR_SAMP(value, lab_id), 3) FROM lab_result"),
+      row("COVAR_POP", SqlStdOperatorTable.COVAR_POP, "SELECT ROUND(COVAR_POP(value, lab_id), 3) FROM lab_result"),
+      row("MEDIAN", DuckDbFunctions.MEDIAN, "SELECT lab_code, MEDIAN(value) FROM lab_result GROUP BY lab_code ORDER BY 1"),
+      row("QUANTILE_CONT", DuckDbFunctions.QUANTILE_CONT, "SELECT QUANTILE_CONT(value, 0.9) FROM lab_result"),
+      row("MODE", DuckDbFunctions.MODE, "SELECT MODE(lab_code) FROM lab_result"),
+      row("COUNT_IF", DuckDbFunctions.COUNT_IF, "SELECT COUNT_IF(value > 5) FROM lab_result"),
+      row("ARG_MAX", DuckDbFunctions.ARG_MAX, "SELECT person_id, ARG_MAX(lab_id, value) FROM lab_result GROUP BY person_id ORDER BY 1 LIMIT 5"),
+      row("ARG_MIN", DuckDbFunctions.ARG_MIN, "SELECT person_id, ARG_MIN(lab_id, value) FROM lab_result GROUP BY person_id ORDER BY 1 LIMIT 5"),
+      row("PERCENTILE_CONT", SqlStdOperatorTable.PERCENTILE_CONT, "SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY value) FROM lab_result"),
+      row("PERCENTILE_DISC", SqlStdOperatorTable.PERCENTILE_DISC, "SELECT PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY value) FROM lab_result"),
+      row("APPROX_COUNT_DISTINCT", SqlStdOperatorTable.APPROX_COUNT_DISTINCT, "SELECT APPROX_COUNT_DISTINCT(person_id) > 0 FROM lab_result"),
+      row("ANY_VALUE", SqlStdOperatorTable.ANY_VALUE, "SELECT person_id, ANY_VALUE(sex) FROM patient GROUP BY person_id ORDER BY 1 LIMIT 3"),
+      row("BOOL_AND", SqlLibraryOperators.BOOL_AND, "SELECT BOOL_AND(is_main), BOOL_OR(is_main) FROM diagnosis"),
+      row("BOOL_OR", SqlLibraryOperators.BOOL_OR, "SELECT BOOL_OR(value > 100) FROM lab_result"),
+      row("STRING_AGG", SqlLibraryOperators.STRING_AGG, "SELECT person_id, STRING_AGG(DISTINCT icd10, ',' ORDER BY icd10) FROM diagnosis GROUP BY person_id ORDER BY 1 LIMIT 5"),
+      row("GROUPING", SqlStdOperatorTable.GROUPING, "SELECT sex, GROUPING(sex), COUNT(*) FROM patient GROUP BY ROLLUP(sex) ORDER BY 1 NULLS LAST"),
+      // window functions
+      row("ROW_NUMBER", SqlStdOperatorTable.ROW_NUMBER, "SELECT lab_id, ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY sampled_date, lab_id) FROM lab_result ORDER BY lab_id"),
+      row("RANK", SqlStdOperatorTable.RANK, "SELECT lab_id, RANK() OVER (ORDER BY value) FROM lab_result ORDER BY lab_id"),
+      row("DENSE_RANK", SqlStdOperatorTable.DENSE_RANK, "SELECT lab_id, DENSE_RANK() OVER (ORDER BY lab_code) FROM lab_result ORDER BY lab_id"),
+      row("PERCENT_RANK", SqlStdOperatorTable.PERCENT_RANK, "SELECT lab_id, PERCENT_RANK() OVER (ORDER BY lab_id) FROM lab_result ORDER BY lab_id"),
+      row("CUME_DIST", SqlStdOperatorTable.CUME_DIST, "SELECT lab_id, CUME_DIST() OVER (ORDER BY lab_id) FROM lab_result ORDER BY lab_id"),
+      row("NTILE", SqlStdOperatorTable.NTILE, "SELECT lab_id, NTILE(4) OVER (ORDER BY lab_id) FROM lab_result ORDER BY lab_id"),
+      row("LAG", SqlStdOperatorTable.LAG, "SELECT lab_id, LAG(value, 1) OVER (PARTITION BY person_id ORDER BY lab_id) FROM lab_result ORDER BY lab_id"),
+      row("LEAD", SqlStdOperatorTable.LEAD, "SELECT lab_id, LEAD(value) OVER (PARTITION BY person_id ORDER BY lab_id) FROM lab_result ORDER BY lab_id"),
+      row("FIRST_VALUE", SqlStdOperatorTable.FIRST_VALUE, "SELECT lab_id, FIRST_VALUE(value) OVER (PARTITION BY person_id ORDER BY lab_id) FROM lab_result ORDER BY lab_id"),
+      row("LAST_VALUE", SqlStdOperatorTable.LAST_VALUE, "SELECT lab_id, LAST_VALUE(value) OVER (PARTITION BY person_id ORDER BY lab_id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) FROM lab_result ORDER BY lab_id"),
+      row("NTH_VALUE", SqlStdOperatorTable.NTH_VALUE, "SELECT lab_id, NTH_VALUE(value, 2) OVER (PARTITION BY person_id ORDER BY lab_id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) FROM lab_result ORDER BY lab_id"),
+      // scalar: conditional and conversion
+      row("CAST", SqlStdOperatorTable.CAST, "SELECT CAST(value AS INTEGER), CAST(sampled_date AS VARCHAR) FROM lab_result ORDER BY lab_id LIMIT 5"),
+      row("COALESCE", SqlStdOperatorTable.COALESCE, "SELECT COALESCE(discharge_date, admit_date) FROM encounter ORDER BY encounter_id"),
+      row("NULLIF", SqlStdOperatorTable.NULLIF, "SELECT NULLIF(encounter_type, 'outpatient') FROM encounter ORDER BY encounter_id"),
+      row("IFNULL", SqlLibraryOperators.IFNULL, "SELECT IFNULL(discharge_date, admit_date) FROM encounter ORDER BY encounter_id"),
+      row("GREATEST", SqlLibraryOperators.GREATEST, "SELECT GREATEST(admit_date, discharge_date) FROM encounter ORDER BY encounter_id"),
+      row("LEAST", SqlLibraryOperators.LEAST, "SELECT LEAST(admit_date, discharge_date) FROM encounter ORDER BY encounter_id"),
+      // numeric
+      row("ABS", SqlStdOperatorTable.ABS, "SELECT ABS(value - 5) FROM lab_result ORDER BY lab_id"),
+      row("ROUND", SqlStdOperatorTable.ROUND, "SELECT ROUND(value, 1) FROM lab_result ORDER BY lab_id"),
+      row("FLOOR", SqlStdOperatorTable.FLOOR, "SELECT FLOOR(value) FROM lab_result ORDER BY lab_id"),
+      row("CEIL", SqlStdOperatorTable.CEIL, "SELECT CEIL(value) FROM lab_result ORDER BY lab_id"),
+      row("TRUNC", DuckDbFunctions.TRUNC, "SELECT TRUNC(value) FROM lab_result ORDER BY lab_id"),
+      row("SIGN", SqlStdOperatorTable.SIGN, "SELECT SIGN(value - 5) FROM lab_result ORDER BY lab_id"),
+      row("MOD", SqlStdOperatorTable.MOD, "SELECT MOD(lab_id, 7) FROM lab_result ORDER BY lab_id"),
+      row("POWER", SqlStdOperatorTable.POWER, "SELECT POWER(value, 2) FROM lab_result ORDER BY lab_id"),
+      row("SQRT", SqlStdOperatorTable.SQRT, "SELECT SQRT(ABS(value)) FROM lab_result ORDER BY lab_id"),
+      row("EXP", SqlStdOperatorTable.EXP, "SELECT EXP(value / 100) FROM lab_result ORDER BY lab_id"),
+      row("LN", SqlStdOperatorTable.LN, "SELECT LN(ABS(value) + 1) FROM lab_result ORDER BY lab_id"),
+      row("LOG10", SqlStdOperatorTable.LOG10, "SELECT LOG10(ABS(value) + 1) FROM lab_result ORDER BY lab_id"),
+      row("LOG2", DuckDbFunctions.LOG2, "SELECT LOG2(ABS(value) + 1) FROM lab_result ORDER BY lab_id"),
+      // text
+      row("||", SqlStdOperatorTable.CONCAT, "SELECT lab_code || ':' || unit FROM lab_result ORDER BY lab_id"),
+      row("CONCAT", SqlLibraryOperators.CONCAT_FUNCTION, "SELECT CONCAT(lab_code, '-', unit) FROM lab_result ORDER BY lab_id"),
+      row("UPPER", SqlStdOperatorTable.UPPER, "SELECT UPPER(lab_name) FROM lab_result ORDER BY lab_id"),
+      row("LOWER", SqlStdOperatorTable.LOWER, "SELECT LOWER(lab_name) FROM lab_result ORDER BY lab_id"),
+      row("LENGTH", SqlLibraryOperators.LENGTH, "SELECT LENGTH(lab_name) FROM lab_result ORDER BY lab_id"),
+      row("CHAR_LENGTH", SqlStdOperatorTable.CHAR_LENGTH, "SELECT CHAR_LENGTH(lab_name) FROM lab_result ORDER BY lab_id"),
+      row("SUBSTRING", SqlStdOperatorTable.SUBSTRING, "SELECT SUBSTRING(icd10 FROM 1 FOR 3) FROM diagnosis ORDER BY diagnosis_id"),
+      row("LEFT", SqlLibraryOperators.LEFT, "SELECT LEFT(icd10, 3) FROM diagnosis ORDER BY diagnosis_id"),
+      row("TRIM", SqlStdOperatorTable.TRIM, "SELECT TRIM(lab_name), TRIM(LEADING 'H' FROM lab_name) FROM lab_result ORDER BY lab_id"),
+      row("POSITION", SqlStdOperatorTable.POSITION, "SELECT POSITION('A' IN lab_name) FROM lab_result ORDER BY lab_id"),
+      row("REPLACE", SqlStdOperatorTable.REPLACE, "SELECT REPLACE(icd10, '.', '') FROM diagnosis ORDER BY diagnosis_id"),
+      row("REGEXP_MATCHES", DuckDbFunctions.REGEXP_MATCHES, "SELECT COUNT(*) FROM diagnosis WHERE REGEXP_MATCHES(icd10, '^E1[0-4]')"),
+      row("STARTS_WITH", DuckDbFunctions.STARTS_WITH, "SELECT COUNT(*) FROM diagnosis WHERE STARTS_WITH(icd10, 'I')"),
+      // dates
+      row("EXTRACT", SqlStdOperatorTable.EXTRACT, "SELECT EXTRACT(YEAR FROM birth_date), EXTRACT(MONTH FROM birth_date) FROM patient ORDER BY person_id"),
+      row("CURRENT_DATE", SqlStdOperatorTable.CURRENT_DATE, "SELECT COUNT(*) FROM patient WHERE birth_date < CURRENT_DATE"),
+      row("DATE_TRUNC", DuckDbFunctions.DATE_TRUNC, "SELECT DATE_TRUNC('month', sampled_date) AS m, COUNT(*) FROM lab_result GROUP BY m ORDER BY m"),
+      row("DATEDIFF", DuckDbFunctions.DATEDIFF, "SELECT DATEDIFF('year', birth_date, DATE '2025-01-01'), DATEDIFF('day', admit_date, discharge_date) FROM patient JOIN encounter USING (person_id) ORDER BY encounter_id"),
+      row("DATE_PART", DuckDbFunctions.DATE_PART, "SELECT DATE_PART('year', birth_date) FROM patient ORDER BY person_id"),
+      row("YEAR", DuckDbFunctions.YEAR, "SELECT YEAR(birth_date), COUNT(*) FROM patient GROUP BY 1 ORDER BY 1"),
+      row("MONTH", DuckDbFunctions.MONTH, "SELECT MONTH(sampled_date), COUNT(*) FROM lab_result GROUP BY 1 ORDER BY 1"),
+      row("QUARTER", DuckDbFunctions.QUARTER, "SELECT QUARTER(sampled_date) FROM lab_result ORDER BY lab_id"),
+      row("DAYOFWEEK", DuckDbFunctions.DAYOFWEEK, "SELECT DAYOFWEEK(sampled_date) FROM lab_result ORDER BY lab_id"),
+      row("ISODOW", DuckDbFunctions.ISODOW, "SELECT ISODOW(sampled_date) FROM lab_result ORDER BY lab_id"),
+      row("STRFTIME", DuckDbFunctions.STRFTIME, "SELECT STRFTIME(sampled_date, '%Y-%m') FROM lab_result ORDER BY lab_id"));
+
+  private static FunctionRow row(String name, SqlOperator op, String example) {
+    return new FunctionRow(name, op, example);
+  }
+
+  private static final Map<String, FunctionRow> BY_NAME;
+
+  static {
+    Map<String, FunctionRow> m = new LinkedHashMap<>();
+    for (FunctionRow r : FUNCTIONS) {
+      if (m.put(r.name(), r) != null) {
+        throw new IllegalStateException("function listed twice: " + r.name());
+      }
+    }
+    BY_NAME = Map.copyOf(m);
+  }
+
+  /** The allowed function of this name (any case), if any. */
+  public static Optional<FunctionRow> function(String name) {
+    return Optional.ofNullable(BY_NAME.get(name.toUpperCase(Locale.ROOT)));
+  }
+
+  /** Why {@code name} is a side channel, if it is one. */
+  static Optional<String> sideChannel(String name) {
+    String upper = name.toUpperCase(Locale.ROOT);
+    String why = SIDE_CHANNELS.get(upper);
+    if (why != null) {
+      return Optional.of(why);
+    }
+    return SIDE_CHANNEL_PREFIXES.entrySet().stream()
+        .filter(e -> upper.startsWith(e.getKey())).map(Map.Entry::getValue).findFirst();
+  }
+
+  /**
+   * Calcite's operator table for validation: the allowed functions first, then the standard
+   * operators the validator resolves syntax (BETWEEN, COUNT(*)) through. Which functions a query
+   * may call is decided before validation, by {@link ShapeCheck} against {@link #FUNCTIONS}.
+   */
+  static SqlOperatorTable operatorTable() {
+    java.util.Set<SqlOperator> std = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    std.addAll(SqlStdOperatorTable.instance().getOperatorList());
+    List<SqlOperator> extra = new ArrayList<>();
+    // Each operator once: a duplicate overload makes Calcite's resolution ambiguous.
+    FUNCTIONS.stream().map(FunctionRow::operator).filter(op -> !std.contains(op)).forEach(extra::add);
+    extra.add(SqlLibraryOperators.ILIKE);
+    extra.add(SqlLibraryOperators.NOT_ILIKE);
+    return SqlOperatorTables.chain(SqlStdOperatorTable.instance(), SqlOperatorTables.of(extra));
+  }
+}

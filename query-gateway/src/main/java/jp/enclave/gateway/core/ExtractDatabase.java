@@ -1,0 +1,115 @@
+package jp.enclave.gateway.core;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The project's decrypted extract, opened by DuckDB read-only and locked down: no external access
+ * (files, URLs, extensions), no extension autoload or install, memory and thread limits, spill
+ * only into the private RAM scratch, configuration locked so a query cannot undo any of it. The
+ * settings are read back at open; if DuckDB did not take them, the gateway does not start.
+ */
+final class ExtractDatabase implements AutoCloseable {
+  /** Settings the database must report after opening, as DuckDB prints them. */
+  static final Map<String, String> LOCKDOWN = Map.of(
+      "access_mode", "read_only",
+      "enable_external_access", "false",
+      "autoinstall_known_extensions", "false",
+      "autoload_known_extensions", "false",
+      "allow_community_extensions", "false",
+      "allow_unsigned_extensions", "false",
+      "lock_configuration", "true");
+
+  private final DuckDBConnection root;
+  private final BlockingQueue<DuckDBConnection> idle;
+
+  private ExtractDatabase(DuckDBConnection root, int poolSize) {
+    this.root = root;
+    this.idle = new ArrayBlockingQueue<>(poolSize);
+  }
+
+  static ExtractDatabase open(Path database, Path spillDir, GatewayConfig config) {
+    try {
+      Class.forName("org.duckdb.DuckDBDriver");
+      Files.createDirectories(spillDir);
+      Properties p = new Properties();
+      p.setProperty("duckdb.read_only", "true");
+      p.setProperty("access_mode", "READ_ONLY");
+      p.setProperty("memory_limit", config.memoryLimit());
+      p.setProperty("threads", Integer.toString(config.threads()));
+      p.setProperty("temp_directory", spillDir.toString());
+      p.setProperty("enable_external_access", "false");
+      p.setProperty("autoinstall_known_extensions", "false");
+      p.setProperty("autoload_known_extensions", "false");
+      p.setProperty("allow_community_extensions", "false");
+      p.setProperty("allow_unsigned_extensions", "false");
+      p.setProperty("jdbc_stream_results", "true");
+      p.setProperty("lock_configuration", "true");
+      DuckDBConnection conn = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + database, p);
+      ExtractDatabase db = new ExtractDatabase(conn, config.maxConcurrentQueries());
+      db.verifyLockdown();
+      return db;
+    } catch (SQLException | ClassNotFoundException | java.io.IOException e) {
+      throw new IllegalStateException("cannot open the extract database: " + e.getMessage(), e);
+    }
+  }
+
+  private void verifyLockdown() throws SQLException {
+    try (Statement s = root.createStatement()) {
+      for (Map.Entry<String, String> e : LOCKDOWN.entrySet()) {
+        try (ResultSet rs = s.executeQuery("SELECT current_setting('" + e.getKey() + "')")) {
+          rs.next();
+          String actual = String.valueOf(rs.getString(1)).toLowerCase(java.util.Locale.ROOT);
+          if (!actual.equals(e.getValue())) {
+            throw new IllegalStateException("DuckDB setting " + e.getKey() + " is " + actual + ", must be " + e.getValue());
+          }
+        }
+      }
+    }
+  }
+
+  /** A connection for one query; return it with {@link #release}. */
+  DuckDBConnection borrow() throws SQLException {
+    DuckDBConnection c = idle.poll();
+    return c != null ? c : root.duplicate();
+  }
+
+  void release(DuckDBConnection c, boolean healthy) {
+    if (healthy && idle.offer(c)) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (SQLException e) {
+      // A connection that fails to close is dropped; DuckDB frees it with the database.
+    }
+  }
+
+  /** Internal use only (startup checks, tests of the lockdown): never reachable from a query. */
+  Connection rootConnection() {
+    return root;
+  }
+
+  @Override
+  public void close() {
+    DuckDBConnection c;
+    while ((c = idle.poll()) != null) {
+      release(c, false);
+    }
+    try {
+      root.close();
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot close the extract database: " + e.getMessage(), e);
+    }
+  }
+}

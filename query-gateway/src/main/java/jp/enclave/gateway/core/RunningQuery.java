@@ -1,0 +1,181 @@
+package jp.enclave.gateway.core;
+
+import java.io.IOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBResultSet;
+
+/**
+ * One execution on DuckDB, read batch by batch as Arrow. Protocol-neutral: a front end calls
+ * {@link #next()} when its client can take more (backpressure stays with the front end), sends
+ * {@link #root()}, and closes. A server-side timer cancels the query at the time limit whether or
+ * not the client is reading. Closing writes the after-audit entry exactly once.
+ */
+public final class RunningQuery implements AutoCloseable {
+  /** How an execution ended, as written to the audit trail. */
+  public enum Outcome { COMPLETED, CLOSED_EARLY, CANCELLED, TIMED_OUT, FAILED }
+
+  private final Gateway gateway;
+  private final PlannedQuery plan;
+  private final DuckDBConnection connection;
+  private final Statement statement;
+  private final ResultSet resultSet;
+  private final ArrowReader reader;
+  private final ResultFingerprint fingerprint;
+  private final long startNanos;
+  private final ScheduledFuture<?> timeout;
+  private final AtomicBoolean timedOut;
+  private final AtomicBoolean cancelled = new AtomicBoolean();
+  private long rows;
+  private boolean exhausted;
+  private GatewayRefusal failure;
+  private boolean closed;
+  private final jp.enclave.gateway.audit.AuditLog auditLog;
+
+  RunningQuery(Gateway gateway, PlannedQuery plan, DuckDBConnection connection, Statement statement,
+      ResultSet resultSet, ArrowReader reader, long startNanos, ScheduledFuture<?> timeout, AtomicBoolean timedOut,
+      jp.enclave.gateway.audit.AuditLog audit) throws IOException {
+    this.auditLog = audit;
+    this.gateway = gateway;
+    this.plan = plan;
+    this.connection = connection;
+    this.statement = statement;
+    this.resultSet = resultSet;
+    this.reader = reader;
+    this.startNanos = startNanos;
+    this.timeout = timeout;
+    this.timedOut = timedOut;
+    this.fingerprint = new ResultFingerprint(reader.getVectorSchemaRoot().getSchema().toJson());
+  }
+
+  public PlannedQuery plan() {
+    return plan;
+  }
+
+  /** The batch loaded by the last {@link #next()}; owned by this query, valid until the next call. */
+  public VectorSchemaRoot root() {
+    try {
+      return reader.getVectorSchemaRoot();
+    } catch (IOException e) {
+      throw fail(e);
+    }
+  }
+
+  /** Loads the next batch; false at the end of the result. Throws a refusal on timeout or cancel. */
+  public boolean next() {
+    if (exhausted) {
+      return false;
+    }
+    checkStopped();
+    try {
+      if (!reader.loadNextBatch()) {
+        exhausted = true;
+        return false;
+      }
+    } catch (IOException | RuntimeException e) {
+      checkStopped();
+      throw fail(e);
+    }
+    VectorSchemaRoot root = root();
+    rows += root.getRowCount();
+    fingerprint.add(root);
+    return true;
+  }
+
+  private void checkStopped() {
+    if (timedOut.get()) {
+      failure = Refusals.denyTimeout(gateway.config().queryTimeout());
+      throw failure;
+    }
+    if (cancelled.get()) {
+      failure = Refusals.denyCancelled();
+      throw failure;
+    }
+  }
+
+  private GatewayRefusal fail(Exception e) {
+    failure = Refusals.denyExecution(gateway.sanitize(e.getMessage()));
+    return failure;
+  }
+
+  /** Stops the query from any thread (client went away, or an explicit cancel). */
+  public void cancel() {
+    if (cancelled.compareAndSet(false, true)) {
+      try {
+        statement.cancel();
+      } catch (SQLException e) {
+        // Already finished: nothing left to stop.
+      }
+    }
+  }
+
+  public long rows() {
+    return rows;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    timeout.cancel(false);
+    Outcome outcome;
+    if (failure != null) {
+      outcome = switch (failure.kind()) {
+        case TIMED_OUT -> Outcome.TIMED_OUT;
+        case CANCELLED -> Outcome.CANCELLED;
+        default -> Outcome.FAILED;
+      };
+    } else if (cancelled.get()) {
+      outcome = Outcome.CANCELLED;
+    } else {
+      outcome = exhausted ? Outcome.COMPLETED : Outcome.CLOSED_EARLY;
+    }
+    boolean healthy = true;
+    try {
+      reader.close();
+    } catch (IOException | RuntimeException e) {
+      healthy = false;
+    }
+    try {
+      resultSet.close();
+      statement.close();
+    } catch (SQLException e) {
+      healthy = false;
+    }
+    gateway.finished(connection, healthy && (outcome == Outcome.COMPLETED || outcome == Outcome.CLOSED_EARLY));
+    if (auditLog == null) {
+      return;
+    }
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("queryId", plan.queryId());
+    data.put("user", plan.session().userId());
+    data.put("project", plan.session().projectId());
+    data.put("session", plan.session().sessionId());
+    data.put("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT));
+    data.put("rows", rows);
+    data.put("durationMs", (System.nanoTime() - startNanos) / 1_000_000.0);
+    if (outcome == Outcome.COMPLETED) {
+      data.put("fingerprint", fingerprint.hex());
+    }
+    if (failure != null) {
+      data.put("code", failure.code());
+      data.put("message", failure.refusal().message());
+    }
+    auditLog.append("query.finished", data);
+  }
+
+  static ArrowReader arrow(ResultSet rs, org.apache.arrow.memory.BufferAllocator allocator, long batchRows)
+      throws SQLException {
+    return (ArrowReader) rs.unwrap(DuckDBResultSet.class).arrowExportStream(allocator, batchRows);
+  }
+}

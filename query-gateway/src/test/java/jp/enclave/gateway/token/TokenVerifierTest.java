@@ -1,0 +1,69 @@
+package jp.enclave.gateway.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.crypto.tink.KeysetHandle;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import jp.enclave.gateway.core.GatewayRefusal;
+import jp.enclave.gateway.core.GatewaySession;
+import org.junit.jupiter.api.Test;
+
+class TokenVerifierTest {
+  private static final KeysetHandle KEY = SessionTokens.newSigningKeyset();
+  private static final TokenVerifier P1 = new TokenVerifier(SessionTokens.publicJwkSet(KEY), "p1", Clock.systemUTC());
+  private static final Instant CERT = Instant.parse("2030-01-01T00:00:00Z");
+
+  private static String token(KeysetHandle key, String project, String kind, Instant now, Duration ttl) {
+    return SessionTokens.issue(key, new SessionTokens.Claims("alice", project, kind, List.of("researcher", "reviewer"),
+        "org-9", "type2", CERT, "sess-1"), now, ttl);
+  }
+
+  private static String code(String token) {
+    try {
+      P1.verify(token);
+    } catch (GatewayRefusal r) {
+      return r.code();
+    }
+    return "accepted";
+  }
+
+  @Test
+  void validTokenBecomesTheSessionItDescribes() {
+    GatewaySession s = P1.verify(token(KEY, "p1", "onsite", Instant.now(), Duration.ofHours(2)));
+    assertThat(s.userId()).isEqualTo("alice");
+    assertThat(s.projectId()).isEqualTo("p1");
+    assertThat(s.kind()).isEqualTo(GatewaySession.SessionKind.ONSITE);
+    assertThat(s.sessionId()).isEqualTo("sess-1");
+    assertThat(s.subject().roles()).containsExactlyInAnyOrder("researcher", "reviewer");
+    assertThat(s.subject().certificationType()).isEqualTo("type2");
+    assertThat(s.subject().certifiedUntil()).isEqualTo(CERT);
+    assertThat(s.expiresAt()).isAfter(Instant.now().plus(Duration.ofMinutes(119)));
+  }
+
+  @Test
+  void everyKindOfBadTokenIsRefused() {
+    Instant now = Instant.now();
+    assertThat(code(token(KEY, "p2", "remote", now, Duration.ofHours(1)))).isEqualTo("GW-TOKEN-WRONG-PROJECT");
+    assertThat(code(token(KEY, "p1", "remote", now.minus(Duration.ofHours(2)), Duration.ofHours(1)))).isEqualTo("GW-TOKEN-INVALID");
+    assertThat(code(token(KEY, "p1", "kiosk", now, Duration.ofHours(1)))).isEqualTo("GW-TOKEN-INVALID");
+    assertThat(code(token(SessionTokens.newSigningKeyset(), "p1", "remote", now, Duration.ofHours(1)))).isEqualTo("GW-TOKEN-INVALID");
+    String good = token(KEY, "p1", "remote", now, Duration.ofHours(1));
+    String[] parts = good.split("\\.");
+    String tampered = parts[0] + "." + parts[1].substring(0, parts[1].length() - 2) + "AA." + parts[2];
+    assertThat(code(tampered)).isEqualTo("GW-TOKEN-INVALID");
+    assertThat(code("")).isEqualTo("GW-TOKEN-INVALID");
+    assertThat(code("x".repeat(10_000))).isEqualTo("GW-TOKEN-INVALID");
+    assertThat(code(good)).isEqualTo("accepted");
+  }
+
+  @Test
+  void verifierNeedsAPublicKeyOnly() {
+    assertThatThrownBy(() -> new TokenVerifier("{\"keys\":[]}", "p1", Clock.systemUTC()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(SessionTokens.publicJwkSet(KEY)).doesNotContain("\"d\"");
+  }
+}
