@@ -23,6 +23,11 @@ public record HolderHome(Path root) {
     return root.resolve("holder/quarantine.duckdb");
   }
 
+  /** The holder's hash-chained audit trail. */
+  public Path audit() {
+    return root.resolve("holder/audit.jsonl");
+  }
+
   /** Where staging may spill to disk when it outgrows memory (identifying: holder zone). */
   public Path spill() {
     return root.resolve("holder/spill");

@@ -39,6 +39,7 @@ public final class Pipeline {
   private Pipeline() {}
 
   public static Report run(HolderHome home, double linkThreshold) {
+    HolderAudit.record(home, "pipeline.started", java.util.Map.of("source", home.source().toString()));
     KeyVault holder = home.holderVault();
     if (!holder.exists(HolderHome.PSEUDONYM_KEY)) {
       holder.createPrfKey(HolderHome.PSEUDONYM_KEY);
@@ -73,6 +74,15 @@ public final class Pipeline {
       Report report = new Report(ingest, linkage, eval, store, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
           (t3 - t2) / 1_000_000);
       writeJson(home.reports().resolve("pipeline.json"), report);
+      java.util.Map<String, Object> audit = new java.util.LinkedHashMap<>();
+      audit.put("sourceRows", ingest.input());
+      audit.put("accepted", ingest.accepted());
+      audit.put("quarantined", ingest.quarantined());
+      audit.put("persons", store.persons());
+      audit.put("storeRows", store.totalRows());
+      audit.put("correspondenceRows", store.correspondenceRows());
+      audit.put("linkThreshold", linkThreshold);
+      HolderAudit.record(home, "pipeline.completed", audit);
       return report;
     } catch (SQLException e) {
       throw new PipelineException("staging database failed: " + e.getMessage(), e);

@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import jp.enclave.audit.AuditVerifier;
 import jp.enclave.pseudonymizer.db.Duck;
 import jp.enclave.pseudonymizer.project.ExtractProvisioner;
 import jp.enclave.pseudonymizer.project.ProjectDeletion;
@@ -122,10 +123,17 @@ class ProjectExtractTest {
     }
     assertThatThrownBy(() -> ProjectDeletion.delete(home, "to-delete", "steward-1"))
         .isInstanceOf(ProjectException.class).hasMessageContaining("no extract or keys");
+
+    AuditVerifier.Result chain = AuditVerifier.verify(home.audit());
+    assertThat(chain.ok()).as(chain.problem()).isTrue();
+    List<String> events = Files.readAllLines(home.audit()).stream()
+        .filter(l -> l.contains("\"to-delete\"")).map(l -> l.replaceAll(".*\"event\":\"([^\"]+)\".*", "$1")).toList();
+    assertThat(events).containsExactly("project.provision-requested", "project.provisioned",
+        "project.delete-requested", "project.deleted", "project.delete-refused");
   }
 
   @Test
-  void unapprovedOrMalformedSpecIsRefusedWithEveryReasonAndChangesNothing() {
+  void unapprovedOrMalformedSpecIsRefusedWithEveryReasonAndChangesNothing() throws Exception {
     ProjectSpec bad = new ProjectSpec("Bad Id", "x", new ProjectSpec.Approval("submitted", null, null),
         Map.of("patients", List.of("*"), "lab_result", List.of("value", "colour")),
         new ProjectSpec.Cohort(List.of("e11;drop"), "X", null, null),
@@ -141,6 +149,7 @@ class ProjectExtractTest {
         .hasMessageContaining("cohort.sex must be M or F")
         .hasMessageContaining("is after period.to");
     assertThat(home.extracts().resolve("Bad Id.manifest.json")).doesNotExist();
+    assertThat(Files.readString(home.audit())).contains("\"project.provision-refused\"", "not approved");
   }
 
   @Test

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Collectors;
+import jp.enclave.pseudonymizer.HolderAudit;
 import jp.enclave.pseudonymizer.HolderHome;
 import jp.enclave.pseudonymizer.db.Duck;
 import jp.enclave.pseudonymizer.store.StoreBuilder;
@@ -39,17 +40,21 @@ public final class ExtractProvisioner {
   private ExtractProvisioner() {}
 
   public static Result provision(HolderHome home, ProjectSpec spec) {
-    List<String> problems = spec.problems();
-    if (!problems.isEmpty()) {
-      throw new ProjectException("project spec cannot be provisioned:\n  - " + String.join("\n  - ", problems));
-    }
+    List<String> problems = new ArrayList<>(spec.problems());
     String id = spec.projectId();
-    if (Files.exists(SealedExtract.manifestPath(home.extracts(), id))) {
-      throw new ProjectException("project " + id + " already has an extract; delete it first to re-provision");
+    if (problems.isEmpty() && Files.exists(SealedExtract.manifestPath(home.extracts(), id))) {
+      problems.add("project " + id + " already has an extract; delete it first to re-provision");
     }
     if (!Files.exists(home.store())) {
-      throw new ProjectException("no pseudonymized store at " + home.store() + "; run the pipeline first");
+      problems.add("no pseudonymized store at " + home.store() + "; run the pipeline first");
     }
+    if (!problems.isEmpty()) {
+      HolderAudit.record(home, "project.provision-refused", java.util.Map.of("project", String.valueOf(id),
+          "problems", problems));
+      throw new ProjectException("project spec cannot be provisioned:\n  - " + String.join("\n  - ", problems));
+    }
+    HolderAudit.record(home, "project.provision-requested", java.util.Map.of("project", id,
+        "approvedBy", String.valueOf(spec.approval().approvedBy()), "tables", spec.tables()));
     long start = System.nanoTime();
     KeyVault holder = home.holderVault();
     KeyVault extracts = home.extractVault();
@@ -87,10 +92,16 @@ public final class ExtractProvisioner {
       }
       ExtractManifest manifest = new ExtractManifest(ExtractManifest.FORMAT_VERSION, id, sealKey,
           Instant.now().toString(), "person_id", tables);
-      SealedExtract.seal(db, manifest, extracts, home.extracts());
+      SealedExtract.ManifestFile sealed = SealedExtract.seal(db, manifest, extracts, home.extracts());
+      HolderAudit.record(home, "project.provisioned", java.util.Map.of("project", id, "persons", persons,
+          "keyId", sealKey, "sealedSha256", sealed.sealedSha256(), "rows", tables.stream()
+              .collect(Collectors.toMap(ExtractManifest.Table::name, ExtractManifest.Table::rowCount))));
       return new Result(id, persons, manifest, (System.nanoTime() - start) / 1_000_000);
-    } catch (SQLException | GeneralSecurityException e) {
-      throw new ProjectException("provisioning " + id + " failed: " + e.getMessage(), e);
+    } catch (SQLException | GeneralSecurityException | RuntimeException e) {
+      HolderAudit.record(home, "project.provision-failed", java.util.Map.of("project", id,
+          "error", String.valueOf(e.getMessage())));
+      throw e instanceof ProjectException pe ? pe
+          : new ProjectException("provisioning " + id + " failed: " + e.getMessage(), e);
     }
   }
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import jp.enclave.pseudonymizer.HolderAudit;
 import jp.enclave.pseudonymizer.HolderHome;
 import jp.enclave.sealed.KeyVault;
 import jp.enclave.sealed.extract.SealedExtract;
@@ -34,8 +35,12 @@ public final class ProjectDeletion {
     String sealKey = HolderHome.extractKey(projectId);
     String prfKey = HolderHome.projectPrfKey(projectId);
     if (!Files.exists(manifest) && !extracts.exists(sealKey) && !holder.exists(prfKey)) {
+      HolderAudit.record(home, "project.delete-refused", java.util.Map.of("project", projectId,
+          "requestedBy", requestedBy, "reason", "no extract or keys"));
       throw new ProjectException("project " + projectId + " has no extract or keys to delete");
     }
+    HolderAudit.record(home, "project.delete-requested", java.util.Map.of("project", projectId,
+        "requestedBy", requestedBy));
     String digest = Files.exists(manifest) ? SealedExtract.readManifest(manifest).sealedSha256() : null;
     List<KeyVault.KeyDestruction> destroyed = new ArrayList<>();
     if (extracts.exists(sealKey)) {
@@ -55,6 +60,9 @@ public final class ProjectDeletion {
       Files.createDirectories(home.deletions());
       JSON.writeValue(home.deletions().resolve(projectId + "-" + record.deletedAt().toEpochMilli() + ".json").toFile(),
           record);
+      HolderAudit.record(home, "project.deleted", java.util.Map.of("project", projectId, "requestedBy", requestedBy,
+          "destroyedKeys", destroyed.stream().map(k -> k.keyId() + ":" + k.wrappedKeySha256()).toList(),
+          "removedFiles", removed, "sealedSha256", String.valueOf(digest)));
       return record;
     } catch (IOException e) {
       throw new ProjectException("keys of " + projectId + " are destroyed, but removing its files failed: "

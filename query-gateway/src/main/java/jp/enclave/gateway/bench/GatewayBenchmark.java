@@ -20,7 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import jp.enclave.gateway.audit.AuditLog;
+import jp.enclave.audit.AuditLog;
 import jp.enclave.gateway.core.Gateway;
 import jp.enclave.gateway.core.GatewayConfig;
 import jp.enclave.gateway.core.GatewaySession;

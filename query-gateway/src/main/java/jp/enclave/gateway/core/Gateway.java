@@ -16,7 +16,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import jp.enclave.gateway.audit.AuditLog;
+import jp.enclave.audit.AuditLog;
 import jp.enclave.policies.PolicyEngine;
 import jp.enclave.policies.ProjectFacts;
 import jp.enclave.sealed.KeyVault;

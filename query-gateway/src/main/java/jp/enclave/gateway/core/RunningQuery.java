@@ -38,11 +38,11 @@ public final class RunningQuery implements AutoCloseable {
   private boolean exhausted;
   private GatewayRefusal failure;
   private boolean closed;
-  private final jp.enclave.gateway.audit.AuditLog auditLog;
+  private final jp.enclave.audit.AuditLog auditLog;
 
   RunningQuery(Gateway gateway, PlannedQuery plan, DuckDBConnection connection, Statement statement,
       ResultSet resultSet, ArrowReader reader, long startNanos, ScheduledFuture<?> timeout, AtomicBoolean timedOut,
-      jp.enclave.gateway.audit.AuditLog audit) throws IOException {
+      jp.enclave.audit.AuditLog audit) throws IOException {
     this.auditLog = audit;
     this.gateway = gateway;
     this.plan = plan;

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import jp.enclave.gateway.TestHome;
-import jp.enclave.gateway.audit.AuditLog;
+import jp.enclave.audit.AuditLog;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.calcite.sql.SqlKind;
 import org.junit.jupiter.api.AfterAll;

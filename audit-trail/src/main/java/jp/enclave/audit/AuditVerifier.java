@@ -1,4 +1,4 @@
-package jp.enclave.gateway.audit;
+package jp.enclave.audit;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.io.BufferedReader;

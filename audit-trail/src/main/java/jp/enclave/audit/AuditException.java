@@ -1,4 +1,4 @@
-package jp.enclave.gateway.audit;
+package jp.enclave.audit;
 
 /** The audit trail cannot be opened, written or trusted. */
 public final class AuditException extends RuntimeException {

@@ -1,4 +1,4 @@
-package jp.enclave.gateway.audit;
+package jp.enclave.audit;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code verify-audit <file> [--expect-head HASH]}: exit 0 if the chain holds, 1 if not. */
 @Command(name = "verify-audit", mixinStandardHelpOptions = true,
-    description = "Verify the hash chain of a gateway audit trail.")
+    description = "Verify the hash chain of an enclave audit trail.")
 public final class VerifyAuditCli implements Callable<Integer> {
   @Parameters(index = "0", description = "audit trail (JSON lines)")
   Path file;

@@ -1,4 +1,4 @@
-package jp.enclave.gateway.audit;
+package jp.enclave.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package jp.enclave.gateway.audit;
+package jp.enclave.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
