@@ -8,6 +8,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -142,9 +147,24 @@ public final class OutputChecker {
 
   private ItemResult checkTable(ExportRequest request, ExportItem item, ItemType type, Path file, String name,
                                 List<Finding> findings, List<String> provenance) throws InputRefusal {
-    RawTable raw = new TableReader(limits).read(file, name);
+    // Recomputation needs only the cited queries and the extract, not the file: it runs while the
+    // file is read, and its findings join in the order a sequential check would give them.
+    List<Finding> provenanceFindings = new ArrayList<>();
+    List<String> provenanceNotes = new ArrayList<>();
+    Future<List<ProvenanceResult>> pending = item.queries().isEmpty()
+        ? CompletableFuture.completedFuture(List.of())
+        : RECOMPUTE.submit(() -> recompute(request, item, provenanceFindings, provenanceNotes));
+    RawTable raw;
+    try {
+      raw = new TableReader(limits).read(file, name);
+    } catch (InputRefusal e) {
+      await(pending);
+      throw e;
+    }
     PseudonymCheck.checkTable(raw, pseudonyms, findings);
-    List<ProvenanceResult> recomputed = recompute(request, item, findings, provenance);
+    List<ProvenanceResult> recomputed = await(pending);
+    findings.addAll(provenanceFindings);
+    provenance.addAll(provenanceNotes);
     double personsBehind = Double.NaN;
     for (ProvenanceResult pr : recomputed) {
       personsBehind = Double.isNaN(personsBehind) ? pr.personsBehind() : Math.max(personsBehind, pr.personsBehind());
@@ -216,6 +236,26 @@ public final class OutputChecker {
       }
     }
     return result(item, findings, raw, stat, plan, safe, provenance, name, Status.PASS);
+  }
+
+  private static final ExecutorService RECOMPUTE = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "provenance-recompute");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private static List<ProvenanceResult> await(Future<List<ProvenanceResult>> pending) {
+    try {
+      return pending.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while recomputing provenance", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
   }
 
   private List<ProvenanceResult> recompute(ExportRequest request, ExportItem item, List<Finding> findings,

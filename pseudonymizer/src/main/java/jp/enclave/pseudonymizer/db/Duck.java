@@ -33,15 +33,17 @@ public final class Duck {
     }
   }
 
-  /** Set ENCLAVE_SQL_TIMING=1 to print each statement's duration to stderr when tuning. */
-  private static final boolean TIMING = System.getenv("ENCLAVE_SQL_TIMING") != null;
+  /** ENCLAVE_SQL_TIMING=1 prints each statement's duration to stderr when tuning; =full, whole statements. */
+  private static final String TIMING_MODE = System.getenv("ENCLAVE_SQL_TIMING");
+  private static final boolean TIMING = TIMING_MODE != null;
 
   public static void exec(Connection c, String sql) {
     long start = System.nanoTime();
     try (Statement s = c.createStatement()) {
       s.execute(sql);
       if (TIMING) {
-        System.err.printf("%8.1f ms  %s%n", (System.nanoTime() - start) / 1e6, abbreviate(sql).replace('\n', ' '));
+        System.err.printf("%8.1f ms  %s%n", (System.nanoTime() - start) / 1e6,
+            ("full".equals(TIMING_MODE) ? sql : abbreviate(sql)).replace('\n', ' '));
       }
     } catch (SQLException e) {
       throw new PipelineException("DuckDB statement failed: " + e.getMessage() + "\n  in: " + abbreviate(sql), e);

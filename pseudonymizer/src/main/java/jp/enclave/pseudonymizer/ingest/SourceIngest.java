@@ -133,14 +133,17 @@ public final class SourceIngest {
     return t != SourceTable.ENCOUNTER && t.columns().stream().anyMatch(c -> c.name().equals("encounter_id"));
   }
 
-  /** The SQL that names every rule a row breaks, '' when it breaks none. */
+  /**
+   * The SQL that names every rule a row breaks, '' when it breaks none. One cheap OR of the rules
+   * runs for every row; the message is only built for the few rows that fail.
+   */
   static String reasons(SourceTable t) {
-    List<String> checks = new ArrayList<>();
+    List<String[]> rules = new ArrayList<>();
     for (Column col : t.columns()) {
       String n = "r." + col.name();
       String name = col.name();
       if (col.required()) {
-        checks.add("CASE WHEN " + n + " IS NULL OR trim(" + n + ") = '' THEN '" + name + " is missing' END");
+        rules.add(new String[] {n + " IS NULL OR trim(" + n + ") = ''", "'" + name + " is missing'"});
       }
       String bad = switch (col.kind()) {
         case DATE -> "try_cast(" + n + " AS DATE) IS NULL";
@@ -157,19 +160,21 @@ public final class SourceIngest {
           case BOOLEAN -> " is not true/false: ";
           default -> " is not a known " + col.codes().name() + " code: ";
         };
-        checks.add("CASE WHEN " + n + " IS NOT NULL AND trim(" + n + ") <> '' AND " + bad + " THEN '" + name + what
-            + "' || " + n + " END");
+        rules.add(new String[] {n + " IS NOT NULL AND trim(" + n + ") <> '' AND " + bad, "'" + name + what + "' || " + n});
       }
     }
     if (t != SourceTable.PATIENT) {
-      checks.add("CASE WHEN r.patient_id IS NOT NULL AND p._sid IS NULL "
-          + "THEN 'no accepted patient record for ' || r.hospital_id || '/' || r.patient_id END");
+      rules.add(new String[] {"r.patient_id IS NOT NULL AND p._sid IS NULL",
+          "'no accepted patient record for ' || r.hospital_id || '/' || r.patient_id"});
     }
     if (hasEncounter(t)) {
-      checks.add("CASE WHEN r.encounter_id IS NOT NULL AND e.rowid IS NULL AND p._sid IS NOT NULL "
-          + "THEN 'encounter_id ' || r.encounter_id || ' is not an accepted encounter of this patient' END");
+      rules.add(new String[] {"r.encounter_id IS NOT NULL AND e.rowid IS NULL AND p._sid IS NOT NULL",
+          "'encounter_id ' || r.encounter_id || ' is not an accepted encounter of this patient'"});
     }
-    return "concat_ws('; ', " + String.join(", ", checks) + ")";
+    String anyBroken = rules.stream().map(r -> "coalesce(" + r[0] + ", false)").collect(Collectors.joining(" OR "));
+    String messages = rules.stream().map(r -> "CASE WHEN " + r[0] + " THEN " + r[1] + " END")
+        .collect(Collectors.joining(", "));
+    return "CASE WHEN " + anyBroken + " THEN concat_ws('; ', " + messages + ") ELSE '' END";
   }
 
   private static String rowStruct(SourceTable t) {
