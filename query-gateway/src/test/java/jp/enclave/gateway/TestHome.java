@@ -5,18 +5,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
-import jp.enclave.gateway.bench.SyntheticExtract;
 import jp.enclave.gateway.core.GatewayConfig;
 import jp.enclave.gateway.core.GatewaySession;
 import jp.enclave.policies.Subject;
 
-/** One sealed data-holder home per test JVM: project p1 (all tables) and p2 (a subset). */
+/**
+ * One data-holder home per test JVM, built by the pseudonymizer: project p1 (all tables, every
+ * person) and p2 (patient and diagnosis of the hypertension cohort).
+ */
 public final class TestHome {
   public static final String PROJECT = "p1";
   public static final String OTHER_PROJECT = "p2";
-  public static final int PATIENTS = 300;
+  private static final int SOURCE_PATIENTS = 300;
   private static Path home;
+  private static long patients;
 
   private TestHome() {}
 
@@ -27,10 +31,17 @@ public final class TestHome {
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
-      SyntheticExtract.build(home, PROJECT, PATIENTS);
-      SyntheticExtract.build(home, OTHER_PROJECT, 50, Set.of("patient", "diagnosis"));
+      patients = HolderFixture.provision(home, SOURCE_PATIENTS, PROJECT, HolderFixture.ALL_TABLES, List.of())
+          .table("patient").orElseThrow().rowCount();
+      HolderFixture.provision(home, SOURCE_PATIENTS, OTHER_PROJECT, List.of("patient", "diagnosis"), List.of("I10"));
     }
     return home;
+  }
+
+  /** Persons in project p1 (as linkage found them in the synthetic source). */
+  public static synchronized long patients() {
+    get();
+    return patients;
   }
 
   public static GatewayConfig config() {

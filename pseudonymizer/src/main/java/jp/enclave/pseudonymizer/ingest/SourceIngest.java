@@ -101,9 +101,10 @@ public final class SourceIngest {
     exec(c, "DELETE FROM src_" + stem + " WHERE " + rejected);
     exec(c, "DROP TABLE dup_" + stem);
     if (t == SourceTable.PATIENT) {
-      // Registrations get dense surrogates 1..n: linkage indexes arrays by them.
-      exec(c, "CREATE OR REPLACE TABLE src_patients AS SELECT row_number() OVER () AS _sid, * EXCLUDE (_reason, _raw) "
-          + "FROM src_patients");
+      // Registrations get dense surrogates 1..n in a fixed order: linkage indexes arrays by them,
+      // and the same source must always give the same persons and pseudonyms.
+      exec(c, "CREATE OR REPLACE TABLE src_patients AS SELECT row_number() OVER (ORDER BY hospital_id, patient_id) "
+          + "AS _sid, * EXCLUDE (_reason, _raw) FROM src_patients");
     }
     long accepted = queryLong(c, "SELECT count(*) FROM src_" + stem);
     long quarantined = queryLong(c, "SELECT count(*) FROM quarantine WHERE source_file = " + literal(t.fileName()));

@@ -49,9 +49,10 @@ public final class Linker {
     long pairs = queryLong(c, "SELECT count(*) FROM link_pairs");
     String levels = Comparison.ALL.stream().map(Comparison::column).collect(Collectors.joining(", "));
     List<FellegiSunter.Pattern> blocked = patterns(c, "SELECT " + levels + ", count(*) FROM link_pairs GROUP BY ALL");
+    // u from 2000 x 2000 random pairs, picked by hash so the same input always gives the same model.
     List<FellegiSunter.Pattern> random = patterns(c, "SELECT " + levels + ", count(*) FROM ("
-        + "SELECT " + comparisons + " FROM (SELECT * FROM link_input USING SAMPLE reservoir(2000 ROWS) REPEATABLE (17)) a,"
-        + " (SELECT * FROM link_input USING SAMPLE reservoir(2000 ROWS) REPEATABLE (23)) b WHERE a.rid <> b.rid"
+        + "SELECT " + comparisons + " FROM (SELECT * FROM link_input ORDER BY hash(rid, 17) LIMIT 2000) a,"
+        + " (SELECT * FROM link_input ORDER BY hash(rid, 23) LIMIT 2000) b WHERE a.rid <> b.rid"
         + ") GROUP BY ALL");
     List<FellegiSunter.Session> sessions = new ArrayList<>();
     for (int i = 0; i < BLOCKING_RULES.size(); i++) {

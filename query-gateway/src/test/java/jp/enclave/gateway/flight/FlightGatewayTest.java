@@ -89,7 +89,7 @@ class FlightGatewayTest {
           assertThat(rs.getString("sex")).isIn("F", "M");
           total += rs.getLong("n");
         }
-        assertThat(total).isEqualTo(TestHome.PATIENTS);
+        assertThat(total).isEqualTo(TestHome.patients());
       }
       assertThatThrownBy(() -> s.executeQuery("SELECT * FROM read_csv('/etc/passwd')"))
           .isInstanceOf(SQLException.class).hasMessageContaining("GW-TABLE-FUNCTION-NOT-ALLOWED");
@@ -128,7 +128,7 @@ class FlightGatewayTest {
     assertThat(info.getSchema().getFields()).hasSize(1);
     assertThatThrownBy(() -> drain(sql.getStream(ticket, bob)))
         .isInstanceOfSatisfying(FlightRuntimeException.class, e -> assertThat(e.status().code()).isEqualTo(CallStatus.NOT_FOUND.code()));
-    assertThat(drain(sql.getStream(ticket, alice))).isEqualTo(TestHome.PATIENTS);
+    assertThat(drain(sql.getStream(ticket, alice))).isEqualTo(TestHome.patients());
     assertThatThrownBy(() -> drain(sql.getStream(ticket, alice)))
         .isInstanceOfSatisfying(FlightRuntimeException.class, e -> assertThat(e.status().code()).isEqualTo(CallStatus.NOT_FOUND.code()));
     Ticket garbage = new Ticket("not a ticket".getBytes());

@@ -48,16 +48,16 @@ import picocli.CommandLine.Option;
 /**
  * Gateway versus raw DuckDB on the same extract in the same process: per-query time ratio
  * (alternating runs after warm-up), plan+policy time, Flight SQL stream rate against DuckDB's own
- * Arrow export, and throughput with concurrent Flight SQL clients. Builds a synthetic extract
- * first when the home has none for the project.
+ * Arrow export, and throughput with concurrent Flight SQL clients. When the home has no extract
+ * for the project, the pseudonymizer builds one (synthetic source, pipeline, provisioning).
  */
 @Command(name = "gateway-benchmark", mixinStandardHelpOptions = true)
 public final class GatewayBenchmark implements Callable<Integer> {
-  @Option(names = "--home", required = true, description = "data holder's home; built if it has no extract for --project")
+  @Option(names = "--home", required = true, description = "data holder's home; provisioned by the pseudonymizer if it has no extract for --project")
   Path home;
   @Option(names = "--project", defaultValue = "bench")
   String project;
-  @Option(names = "--patients", defaultValue = "1000000", description = "patients when building a synthetic extract")
+  @Option(names = "--patients", defaultValue = "1000000", description = "patients of the synthetic source when provisioning")
   long patients;
   @Option(names = "--rounds", defaultValue = "5")
   int rounds;
@@ -107,8 +107,10 @@ public final class GatewayBenchmark implements Callable<Integer> {
   public Integer call() throws Exception {
     if (!Files.exists(home.resolve("extracts").resolve(project + ".manifest.json"))) {
       long t0 = System.nanoTime();
-      System.out.printf(Locale.ROOT, "building synthetic extract: %,d patients into %s%n", patients, home);
-      SyntheticExtract.build(home, project, patients);
+      System.out.printf(Locale.ROOT, "provisioning %s with the pseudonymizer: %,d patients into %s%n", project,
+          patients, home);
+      jp.enclave.gateway.HolderFixture.provision(home, (int) patients, project, jp.enclave.gateway.HolderFixture.ALL_TABLES,
+          List.of());
       System.out.printf(Locale.ROOT, "built in %.1f s%n", (System.nanoTime() - t0) / 1e9);
     }
     Path audit = Files.createTempDirectory("gateway-bench-audit").resolve("audit.jsonl");
