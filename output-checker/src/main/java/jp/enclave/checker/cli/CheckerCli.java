@@ -80,6 +80,10 @@ public final class CheckerCli implements Callable<Integer> {
     @Option(names = "--queries", description = "JSON of cited queries: {id: {project_id, user, sql}}")
     Path queries;
 
+    @Option(names = "--gateway-audit", description = "the query gateway's audit trail: cited query IDs are looked up "
+        + "there (chain verified first; only completed queries can be cited)")
+    Path gatewayAudit;
+
     @Option(names = "--released", description = "folder of released tables: <folder>/<project>/<release>.csv")
     Path released;
 
@@ -136,7 +140,17 @@ public final class CheckerCli implements Callable<Integer> {
           conn = DriverManager.getConnection("jdbc:duckdb:" + extract.toAbsolutePath(), p);
           checker = checker.withPseudonyms(PseudonymSet.fromExtract(conn));
         }
-        CitedQueries cq = queries == null ? CitedQueries.none() : new FileCitedQueries(queries);
+        CitedQueries cq;
+        if (gatewayAudit != null) {
+          try {
+            cq = jp.enclave.checker.provenance.GatewayAuditQueries.load(gatewayAudit);
+          } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            err.println("error: GATEWAY_AUDIT_UNUSABLE: " + e.getMessage());
+            return 3;
+          }
+        } else {
+          cq = queries == null ? CitedQueries.none() : new FileCitedQueries(queries);
+        }
         checker = checker.withProvenance(cq, conn);
         CheckReport report = checker.check(req);
         new ReportWriter().write(report, this.out);

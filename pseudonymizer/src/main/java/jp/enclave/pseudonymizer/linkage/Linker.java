@@ -48,16 +48,16 @@ public final class Linker {
         + ") p JOIN link_input a ON a.rid = p.l JOIN link_input b ON b.rid = p.r");
     long pairs = queryLong(c, "SELECT count(*) FROM link_pairs");
     String levels = Comparison.ALL.stream().map(Comparison::column).collect(Collectors.joining(", "));
-    List<FellegiSunter.Pattern> blocked = patterns(c, "SELECT " + levels + ", count(*) FROM link_pairs GROUP BY ALL");
+    List<FellegiSunter.Pattern> blocked = patterns(c, "SELECT " + levels + ", count(*) FROM link_pairs GROUP BY ALL ORDER BY ALL");
     // u from 2000 x 2000 random pairs, picked by hash so the same input always gives the same model.
     List<FellegiSunter.Pattern> random = patterns(c, "SELECT " + levels + ", count(*) FROM ("
         + "SELECT " + comparisons + " FROM (SELECT * FROM link_input ORDER BY hash(rid, 17) LIMIT 2000) a,"
         + " (SELECT * FROM link_input ORDER BY hash(rid, 23) LIMIT 2000) b WHERE a.rid <> b.rid"
-        + ") GROUP BY ALL");
+        + ") GROUP BY ALL ORDER BY ALL");
     List<FellegiSunter.Session> sessions = new ArrayList<>();
     for (int i = 0; i < BLOCKING_RULES.size(); i++) {
       sessions.add(new FellegiSunter.Session(
-          patterns(c, "SELECT " + levels + ", count(*) FROM link_pairs WHERE rule" + i + " GROUP BY ALL"),
+          patterns(c, "SELECT " + levels + ", count(*) FROM link_pairs WHERE rule" + i + " GROUP BY ALL ORDER BY ALL"),
           blockedComparisons(BLOCKING_RULES.get(i))));
     }
     FellegiSunter model = FellegiSunter.fit(Comparison.ALL, sessions, blocked, random, 25, records);
@@ -118,6 +118,7 @@ public final class Linker {
     return space < 0 ? new String[] {n, ""} : new String[] {n.substring(0, space), n.substring(space + 1).strip()};
   }
 
+  /** Patterns in a fixed order ({@code ORDER BY ALL}), so EM sums them the same way every run. */
   private static List<FellegiSunter.Pattern> patterns(Connection c, String sql) {
     List<FellegiSunter.Pattern> out = new ArrayList<>();
     int k = Comparison.ALL.size();
