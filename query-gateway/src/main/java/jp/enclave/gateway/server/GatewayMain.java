@@ -27,11 +27,19 @@ import picocli.CommandLine.Option;
 
 /** {@code query-gateway serve | verify-audit | dev-keys | dev-token}. */
 @Command(name = "query-gateway", mixinStandardHelpOptions = true,
-    subcommands = {GatewayMain.Serve.class, VerifyAuditCli.class, GatewayMain.DevKeys.class, GatewayMain.DevToken.class},
+    subcommands = {GatewayMain.Serve.class, QueryCommand.class, VerifyAuditCli.class, GatewayMain.DevKeys.class,
+        GatewayMain.DevToken.class},
     description = "The enclave's query gateway.")
 public final class GatewayMain {
   public static void main(String[] args) {
-    System.exit(new CommandLine(new GatewayMain()).execute(args));
+    // JWT key types must be registered before any keyset is parsed, or Tink reads them as legacy keys.
+    jp.enclave.gateway.token.SessionTokens.ensureRegistered();
+    CommandLine cli = new CommandLine(new GatewayMain());
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+      return 2;
+    });
+    System.exit(cli.execute(args));
   }
 
   @Command(name = "serve", mixinStandardHelpOptions = true,

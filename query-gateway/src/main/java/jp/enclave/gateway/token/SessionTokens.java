@@ -40,7 +40,7 @@ public final class SessionTokens {
 
   private SessionTokens() {}
 
-  static void ensureRegistered() {
+  public static void ensureRegistered() {
     // Loading the class registers Tink's JWT signature primitives.
   }
 
