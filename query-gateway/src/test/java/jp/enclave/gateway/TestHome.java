@@ -44,6 +44,26 @@ public final class TestHome {
     return patients;
   }
 
+  /**
+   * Rows of {@code sql} run directly on the gateway's locked-down DuckDB connection, each row's
+   * values tab-joined as text, in result order: the baseline the gateway's answers must equal.
+   */
+  public static List<String> rawRows(jp.enclave.gateway.core.Gateway gateway, String sql) throws java.sql.SQLException {
+    List<String> out = new java.util.ArrayList<>();
+    try (java.sql.Statement s = jp.enclave.gateway.core.GatewayTestAccess.raw(gateway).createStatement();
+        java.sql.ResultSet rs = s.executeQuery(sql)) {
+      int columns = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        StringBuilder b = new StringBuilder();
+        for (int k = 1; k <= columns; k++) {
+          b.append(rs.getString(k)).append('\t');
+        }
+        out.add(b.toString());
+      }
+    }
+    return out;
+  }
+
   public static GatewayConfig config() {
     return GatewayConfig.defaults()
         .withProjectApprovedUntil(Instant.now().plus(Duration.ofDays(30)))

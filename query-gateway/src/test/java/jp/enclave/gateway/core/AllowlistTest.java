@@ -88,17 +88,6 @@ class AllowlistTest {
   }
 
   private static List<String> rows(String sql) throws Exception {
-    List<String> out = new ArrayList<>();
-    try (Statement s = gateway.rawConnectionForTests().createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      ResultSetMetaData md = rs.getMetaData();
-      while (rs.next()) {
-        StringBuilder b = new StringBuilder();
-        for (int k = 1; k <= md.getColumnCount(); k++) {
-          b.append(rs.getString(k)).append('\t');
-        }
-        out.add(b.toString());
-      }
-    }
-    return out;
+    return TestHome.rawRows(gateway, sql);
   }
 }

@@ -153,18 +153,11 @@ class CorpusTest {
 
   /** Rows from the locked-down DuckDB connection, rendered as text and sorted (order-insensitive). */
   private static List<String> rows(String sql) {
-    List<String> out = new ArrayList<>();
-    try (Statement s = gateway.rawConnectionForTests().createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      ResultSetMetaData md = rs.getMetaData();
-      while (rs.next()) {
-        StringBuilder b = new StringBuilder();
-        for (int k = 1; k <= md.getColumnCount(); k++) {
-          b.append(rs.getString(k)).append('\t');
-        }
-        out.add(b.toString());
-      }
+    List<String> out;
+    try {
+      out = new ArrayList<>(TestHome.rawRows(gateway, sql));
     } catch (java.sql.SQLException e) {
-      out.add("ERROR " + e.getMessage());
+      out = new ArrayList<>(List.of("ERROR " + e.getMessage()));
     }
     out.sort(null);
     return out;
