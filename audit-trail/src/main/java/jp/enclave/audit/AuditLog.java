@@ -38,6 +38,12 @@ public final class AuditLog implements AutoCloseable {
   private final Clock clock;
   private long nextSeq;
   private String lastHash;
+  private final Object flushLock = new Object();
+  private volatile long durableSeq = -1;
+  private volatile IOException flushFailure;
+  private final java.util.concurrent.atomic.AtomicBoolean immediateFlushPending = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean delayedFlushPending = new java.util.concurrent.atomic.AtomicBoolean();
+  private java.util.concurrent.ScheduledExecutorService flusher;
 
   private AuditLog(Path file, FileChannel channel, boolean sync, Clock clock, long nextSeq, String lastHash) {
     this.file = file;
@@ -45,6 +51,7 @@ public final class AuditLog implements AutoCloseable {
     this.sync = sync;
     this.clock = clock;
     this.nextSeq = nextSeq;
+    this.durableSeq = nextSeq - 1;
     this.lastHash = lastHash;
   }
 
@@ -83,10 +90,32 @@ public final class AuditLog implements AutoCloseable {
   }
 
   /**
-   * Appends one event and returns its hash. Values are written as given (strings, numbers,
-   * booleans, lists); a failure to write is fatal for the caller's action: nothing unaudited runs.
+   * Appends one event, on disk before it returns (for a synced trail), and returns its hash.
+   * Values are written as given (strings, numbers, booleans, lists); a failure to write is fatal
+   * for the caller's action: nothing unaudited runs.
    */
-  public synchronized String append(String event, Map<String, ?> data) {
+  public String append(String event, Map<String, ?> data) {
+    String hash;
+    long seq;
+    synchronized (this) {
+      seq = writeLocked(event, data);
+      hash = lastHash;
+    }
+    awaitDurable(seq);
+    return hash;
+  }
+
+  /**
+   * Appends one event to the file without waiting for the disk and returns its sequence number.
+   * The caller must {@link #awaitDurable} it before the action the entry records has any effect
+   * outside the process (write-ahead), which lets the disk flush overlap with preparing the action.
+   */
+  public synchronized long write(String event, Map<String, ?> data) {
+    return writeLocked(event, data);
+  }
+
+  private long writeLocked(String event, Map<String, ?> data) {
+    failIfFlushFailed();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("seq", nextSeq);
     body.put("at", Instant.now(clock).toString());
@@ -101,15 +130,93 @@ public final class AuditLog implements AutoCloseable {
       while (buf.hasRemaining()) {
         channel.write(buf);
       }
-      if (sync) {
-        channel.force(false);
-      }
     } catch (IOException e) {
       throw new UncheckedIOException("audit write failed; the action is not allowed to proceed", e);
     }
-    nextSeq++;
     lastHash = hash;
-    return hash;
+    return nextSeq++;
+  }
+
+  /**
+   * Returns once entry {@code seq} and all before it are on disk; a no-op for an unsynced trail.
+   * One flush covers every entry written so far, so concurrent callers share it (group commit).
+   */
+  public void awaitDurable(long seq) {
+    if (!sync || durableSeq >= seq) {
+      failIfFlushFailed();
+      return;
+    }
+    synchronized (flushLock) {
+      if (durableSeq < seq) {
+        flushLocked();
+      }
+    }
+    failIfFlushFailed();
+  }
+
+  /**
+   * Starts flushing everything written so far in the background and returns at once, so the
+   * flush overlaps with the caller's work until its {@link #awaitDurable}.
+   */
+  public void flushSoon() {
+    scheduleFlush(immediateFlushPending, 0);
+  }
+
+  /**
+   * Makes everything written so far durable within {@code delay}, or sooner with any other flush,
+   * without waiting: for an after-the-fact entry (a query finished) whose loss in a crash would
+   * only make the action look unfinished. Sharing the next write-ahead flush halves the flushes
+   * of a busy trail. A failed flush fails every later write and wait, so nothing runs unaudited.
+   */
+  public void flushWithin(java.time.Duration delay) {
+    scheduleFlush(delayedFlushPending, delay.toNanos());
+  }
+
+  private void scheduleFlush(java.util.concurrent.atomic.AtomicBoolean pending, long delayNanos) {
+    if (!sync || durableSeq >= entries() - 1 || !pending.compareAndSet(false, true)) {
+      return;
+    }
+    flusher().schedule(() -> {
+      pending.set(false);
+      synchronized (flushLock) {
+        if (durableSeq < entries() - 1) {
+          flushLocked();
+        }
+      }
+    }, delayNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /** Sequence number of the newest entry known to be on disk (-1 for none). */
+  long durableThrough() {
+    return durableSeq;
+  }
+
+  private void flushLocked() {
+    long upto = entries() - 1;
+    try {
+      channel.force(false);
+      durableSeq = upto;
+    } catch (IOException e) {
+      flushFailure = e;
+    }
+  }
+
+  private void failIfFlushFailed() {
+    IOException e = flushFailure;
+    if (e != null) {
+      throw new UncheckedIOException("audit flush failed; no further action is allowed to proceed", e);
+    }
+  }
+
+  private synchronized java.util.concurrent.ScheduledExecutorService flusher() {
+    if (flusher == null) {
+      flusher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "audit-flush-" + file.getFileName());
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    return flusher;
   }
 
   /** Hash of the newest entry (the value to anchor elsewhere, e.g. in the enclave server's chain). */
@@ -122,12 +229,26 @@ public final class AuditLog implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
-    try {
-      channel.force(true);
-      channel.close();
-    } catch (IOException e) {
-      throw new AuditException("cannot close audit trail " + file + ": " + e.getMessage(), e);
+  public void close() {
+    java.util.concurrent.ScheduledExecutorService f;
+    synchronized (this) {
+      f = flusher;
+    }
+    if (f != null) {
+      f.shutdown();
+      try {
+        f.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    synchronized (this) {
+      try {
+        channel.force(true);
+        channel.close();
+      } catch (IOException e) {
+        throw new AuditException("cannot close audit trail " + file + ": " + e.getMessage(), e);
+      }
     }
   }
 

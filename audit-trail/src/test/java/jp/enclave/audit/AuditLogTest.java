@@ -96,4 +96,56 @@ class AuditLogTest {
     assertThat(AuditVerifier.verify(f).ok()).isTrue();
     assertThat(cli(f.toString(), "--expect-head", head)).isEqualTo(1);
   }
+
+  @Test
+  void writeAheadEntriesFromManyThreadsShareFlushesAndKeepTheChain() throws Exception {
+    Path f = tmp.resolve("concurrent.jsonl");
+    try (AuditLog log = AuditLog.open(f, true)) {
+      List<Thread> threads = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        int id = t;
+        Thread th = new Thread(() -> {
+          for (int i = 0; i < 50; i++) {
+            long seq = log.write("query.accepted", Map.of("thread", id, "i", i));
+            log.awaitDurable(seq);
+            log.write("query.finished", Map.of("thread", id, "i", i));
+            log.flushWithin(java.time.Duration.ofMillis(5));
+          }
+        });
+        th.start();
+        threads.add(th);
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+      assertThat(log.entries()).isEqualTo(800);
+    }
+    AuditVerifier.Result r = AuditVerifier.verify(f);
+    assertThat(r.ok()).isTrue();
+    assertThat(r.entries()).isEqualTo(800);
+    try (AuditLog reopened = AuditLog.open(f, true)) {
+      long seq = reopened.write("gateway.opened", Map.of());
+      assertThat(seq).isEqualTo(800);
+      reopened.awaitDurable(seq);
+    }
+    assertThat(AuditVerifier.verify(f).entries()).isEqualTo(801);
+  }
+
+  @Test
+  void afterTheFactEntriesReachTheDiskWithinTheirDelay() throws Exception {
+    try (AuditLog log = AuditLog.open(tmp.resolve("later.jsonl"), true)) {
+      long seq = log.write("query.finished", Map.of("rows", 1));
+      assertThat(log.durableThrough()).isLessThan(seq);
+      log.flushWithin(java.time.Duration.ofMillis(20));
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (log.durableThrough() < seq && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(log.durableThrough()).isEqualTo(seq);
+      long next = log.write("query.accepted", Map.of("sql", "SELECT 1"));
+      log.flushSoon();
+      log.awaitDurable(next);
+      assertThat(log.durableThrough()).isEqualTo(next);
+    }
+  }
 }

@@ -46,6 +46,9 @@ public final class Gateway implements AutoCloseable {
   private final Semaphore slots;
   private final ScheduledExecutorService timer;
   private final Clock clock;
+  private final com.google.common.cache.Cache<String, Compiled> compiledQueries;
+  /** Distinct query texts whose checked form is kept; a few hundred kB of trees at most. */
+  private static final int COMPILED_QUERIES_KEPT = 1024;
 
   private Gateway(GatewayConfig config, ExtractManifest manifest, Path database, PrivateScratch scratch,
       PolicyEngine policies, AuditLog audit, Clock clock) {
@@ -64,6 +67,8 @@ public final class Gateway implements AutoCloseable {
       return t;
     });
     this.clock = clock;
+    this.compiledQueries = com.google.common.cache.CacheBuilder.newBuilder()
+        .maximumSize(COMPILED_QUERIES_KEPT).build();
   }
 
   /**
@@ -137,29 +142,21 @@ public final class Gateway implements AutoCloseable {
       if (!session.expiresAt().isAfter(now)) {
         throw Refusals.denyToken("the session has expired");
       }
-      InputGuard.Prepared text = guard.check(sql);
-      SqlNode validated;
-      ColumnReads.Reads reads;
+      Compiled compiled = compiled(sql);
+      boolean compiledBefore = compiled != null;
+      if (compiled == null) {
+        compiled = compile(sql);
+      }
       Authorization.Outcome decision;
       try {
-        SqlNode parsed = SqlParsing.parse(text.text());
-        new ShapeCheck(config).check(parsed);
-        validated = new CatalogValidation(catalog).validate(parsed);
-        // Validation turns bare niladic names (current_user) into calls: check the result again.
-        new ShapeCheck(config).check(validated);
-        reads = ColumnReads.of(catalog, validated);
-        decision = authorization.authorize(session, reads, now);
+        decision = authorization.authorize(session, compiled.reads(), now);
       } catch (GatewayRefusal r) {
-        throw text.quoted().isEmpty() ? r : r.atColumn(text.originalColumn(r.refusal().line(), r.refusal().column()));
+        throw compiled.text().quoted().isEmpty() ? r
+            : r.atColumn(compiled.text().originalColumn(r.refusal().line(), r.refusal().column()));
       }
-      String duckSql = DuckDbUnparse.unparse(validated);
-      if (!DuckDbUnparse.reparses(duckSql)) {
-        throw Refusals.denyConstruct(org.apache.calcite.sql.parser.SqlParserPos.ZERO,
-            "A construct whose DuckDB form the gateway cannot reproduce faithfully");
-      }
+      String duckSql = compiled.duckSql();
+      ColumnReads.Reads reads = compiled.reads();
       long planNanos = System.nanoTime() - t0;
-      PlannedQuery plan = new PlannedQuery(queryId, session, sql, duckSql, reads.tables(),
-          decision.policyIds(), decision.reason(), now, planNanos);
       Map<String, Object> data = sessionData(queryId, session);
       data.put("sql", sql);
       data.put("duckdbSql", duckSql);
@@ -167,8 +164,13 @@ public final class Gateway implements AutoCloseable {
       data.put("policies", decision.policyIds());
       data.put("reason", decision.reason());
       data.put("planMs", planNanos / 1_000_000.0);
-      audit.append("query.accepted", data);
-      return plan;
+      data.put("compiledBefore", compiledBefore);
+      // Write-ahead without waiting: the flush overlaps with starting the query, and start() waits
+      // for it before any result exists outside DuckDB.
+      long seq = audit.write("query.accepted", data);
+      audit.flushSoon();
+      return new PlannedQuery(queryId, session, sql, duckSql, reads.tables(), decision.policyIds(),
+          decision.reason(), now, planNanos, compiledBefore, seq);
     } catch (GatewayRefusal r) {
       auditRefusal(queryId, session, sql, r);
       throw r;
@@ -183,6 +185,41 @@ public final class Gateway implements AutoCloseable {
       audit.append("query.refused", data);
       throw r;
     }
+  }
+
+  /**
+   * The session-independent part of planning: guard, parse, shape, validation against the
+   * catalog, column reads and the DuckDB text. It depends only on the text, the catalog and the
+   * limits, all fixed for this gateway, so it is kept for identical texts; authorization is not.
+   */
+  private record Compiled(InputGuard.Prepared text, ColumnReads.Reads reads, String duckSql) {}
+
+  private Compiled compiled(String sql) {
+    return compiledQueries.getIfPresent(sql);
+  }
+
+  private Compiled compile(String sql) {
+    InputGuard.Prepared text = guard.check(sql);
+    SqlNode validated;
+    ColumnReads.Reads reads;
+    try {
+      SqlNode parsed = SqlParsing.parse(text.text());
+      new ShapeCheck(config).check(parsed);
+      validated = new CatalogValidation(catalog).validate(parsed);
+      // Validation turns bare niladic names (current_user) into calls: check the result again.
+      new ShapeCheck(config).check(validated);
+      reads = ColumnReads.of(catalog, validated);
+    } catch (GatewayRefusal r) {
+      throw text.quoted().isEmpty() ? r : r.atColumn(text.originalColumn(r.refusal().line(), r.refusal().column()));
+    }
+    String duckSql = DuckDbUnparse.unparse(validated);
+    if (!DuckDbUnparse.reparses(duckSql)) {
+      throw Refusals.denyConstruct(org.apache.calcite.sql.parser.SqlParserPos.ZERO,
+          "A construct whose DuckDB form the gateway cannot reproduce faithfully");
+    }
+    Compiled c = new Compiled(text, reads, duckSql);
+    compiledQueries.put(sql, c);
+    return c;
   }
 
   private void auditRefusal(String queryId, GatewaySession session, String sql, GatewayRefusal r) {
@@ -259,6 +296,7 @@ public final class Gateway implements AutoCloseable {
         }
         throw Refusals.denyExecution(sanitize(e.getMessage()));
       }
+      audit.awaitDurable(plan.auditSeq());
       reader = RunningQuery.arrow(rs, allocator, config.arrowBatchRows());
       RunningQuery q = new RunningQuery(this, plan, conn, stmt, rs, reader, start, timeout, timedOut,
           audited ? audit : null);

@@ -7,7 +7,9 @@ import java.util.Set;
 /**
  * A query that passed every check: its ID (which export requests cite), the session it belongs
  * to, the text the researcher sent, the DuckDB text that will run, the tables it reads and the
- * policies that allowed it.
+ * policies that allowed it. {@code auditSeq} is its accepted entry in the audit trail, which must
+ * be on disk before any of its results leave the gateway; {@code compiledBefore} says the checked
+ * text came from the gateway's cache of earlier identical queries (policies were asked afresh).
  */
 public record PlannedQuery(
     String queryId,
@@ -18,4 +20,6 @@ public record PlannedQuery(
     List<String> policyIds,
     String reason,
     Instant plannedAt,
-    long planNanos) {}
+    long planNanos,
+    boolean compiledBefore,
+    long auditSeq) {}

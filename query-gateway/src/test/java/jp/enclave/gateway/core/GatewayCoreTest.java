@@ -227,17 +227,22 @@ class GatewayCoreTest {
   }
 
   @Test
-  void plansAreFastOnceWarm() {
-    String sql = "SELECT p.sex, count(DISTINCT d.person_id) FROM patient p JOIN diagnosis d ON d.person_id = p.person_id "
-        + "JOIN medication m ON m.person_id = p.person_id WHERE d.icd10 LIKE 'E11%' GROUP BY p.sex";
-    for (int i = 0; i < 30; i++) {
-      gateway.plan(remote(), sql);
-    }
-    long[] t = new long[30];
-    for (int i = 0; i < t.length; i++) {
-      t[i] = gateway.plan(remote(), sql).planNanos();
-    }
-    java.util.Arrays.sort(t);
-    assertThat(Duration.ofNanos(t[t.length / 2])).isLessThan(Duration.ofMillis(50));
+  void aRepeatedTextReusesItsCheckedFormButPoliciesAreAskedAgain() throws Exception {
+    String sql = "SELECT note_type, count(*) FROM clinical_note WHERE text LIKE '%退院%' GROUP BY note_type";
+    PlannedQuery first = gateway.plan(TestHome.session(SessionKind.ONSITE), sql);
+    PlannedQuery again = gateway.plan(TestHome.session(SessionKind.ONSITE), sql);
+    assertThat(first.compiledBefore()).isFalse();
+    assertThat(again.compiledBefore()).isTrue();
+    assertThat(again.duckDbSql()).isEqualTo(first.duckDbSql());
+    assertThat(again.queryId()).isNotEqualTo(first.queryId());
+    assertThat(drain(again)).isEqualTo(drain(first));
+    // Same text from a remote desktop: the checked form is reused, the free-text denial is not skipped,
+    // and its position still points into the researcher's text.
+    GatewayRefusal remote = refusal(remote(), sql);
+    assertThat(remote.code()).isEqualTo("GW-COLUMN-DENIED");
+    assertThat(remote.refusal().column()).isEqualTo(sql.indexOf("text") + 1);
+    String accepted = Files.readAllLines(auditFile).stream()
+        .filter(l -> l.contains(again.queryId()) && l.contains("query.accepted")).findFirst().orElseThrow();
+    assertThat(accepted).contains("\"compiledBefore\":true");
   }
 }
