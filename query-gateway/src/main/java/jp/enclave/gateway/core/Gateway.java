@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
@@ -61,11 +60,14 @@ public final class Gateway implements AutoCloseable {
     this.authorization = new Authorization(policies, catalog,
         new ProjectFacts(manifest.projectId(), config.projectApprovedUntil(), config.freeTextOnsite()));
     this.slots = new Semaphore(config.maxConcurrentQueries(), true);
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    java.util.concurrent.ScheduledThreadPoolExecutor timeouts = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "gateway-timeouts-" + manifest.projectId());
       t.setDaemon(true);
       return t;
     });
+    // A finished query's timer is dropped at once, not kept queued until its time limit.
+    timeouts.setRemoveOnCancelPolicy(true);
+    this.timer = timeouts;
     this.clock = clock;
     this.compiledQueries = com.google.common.cache.CacheBuilder.newBuilder()
         .maximumSize(COMPILED_QUERIES_KEPT).build();

@@ -1,7 +1,6 @@
 package jp.enclave.gateway.core;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -13,20 +12,20 @@ import org.apache.arrow.vector.ipc.message.ArrowBuffer;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 
 /**
- * SHA-256 over a result as Arrow lays it out: the schema, then per batch its row count and the
+ * SHA-256 over a result as Arrow lays it out: the schema as an IPC message, then per batch its row count and the
  * bytes of every buffer as the IPC format would carry them. Two runs that return the same rows in
  * the same order and types give the same fingerprint, which export requests can cite.
  */
 final class ResultFingerprint {
   private final MessageDigest digest;
 
-  ResultFingerprint(String schemaJson) {
+  ResultFingerprint(org.apache.arrow.vector.types.pojo.Schema schema) {
     try {
       digest = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-    digest.update(schemaJson.getBytes(StandardCharsets.UTF_8));
+    digest.update(schema.serializeAsMessage());
   }
 
   void add(VectorSchemaRoot root) {

@@ -55,7 +55,7 @@ public final class RunningQuery implements AutoCloseable {
     this.startNanos = startNanos;
     this.timeout = timeout;
     this.timedOut = timedOut;
-    this.fingerprint = new ResultFingerprint(reader.getVectorSchemaRoot().getSchema().toJson());
+    this.fingerprint = new ResultFingerprint(reader.getVectorSchemaRoot().getSchema());
   }
 
   public PlannedQuery plan() {

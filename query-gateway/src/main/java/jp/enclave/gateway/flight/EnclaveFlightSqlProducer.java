@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import jp.enclave.gateway.core.Gateway;
 import jp.enclave.gateway.core.GatewayRefusal;
 import jp.enclave.gateway.core.GatewaySession;
@@ -178,18 +177,29 @@ public final class EnclaveFlightSqlProducer extends NoOpFlightSqlProducer implem
 
   private void stream(PlannedQuery plan, ServerStreamListener listener) {
     long deadline = System.nanoTime() + gateway.config().queryTimeout().toNanos();
+    // gRPC calls this when the client can take more; waiting on it instead of polling keeps the
+    // next batch moving the moment the previous one has been written out.
+    java.util.concurrent.Semaphore ready = new java.util.concurrent.Semaphore(0);
+    listener.setOnReadyHandler(ready::release);
     try (BufferAllocator child = allocator.newChildAllocator("query-" + plan.queryId(), 0, Long.MAX_VALUE);
          RunningQuery query = gateway.execute(plan, child)) {
-      listener.setOnCancelHandler(query::cancel);
+      listener.setOnCancelHandler(() -> {
+        query.cancel();
+        ready.release();
+      });
       VectorSchemaRoot root = query.root();
       listener.start(root);
       while (query.next()) {
         while (!listener.isReady() && !listener.isCancelled()) {
-          if (System.nanoTime() > deadline) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
             query.cancel();
             throw Refusals.denyTimeout(gateway.config().queryTimeout());
           }
-          LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+          ready.drainPermits();
+          if (!listener.isReady()) {
+            ready.tryAcquire(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
+          }
         }
         if (listener.isCancelled()) {
           query.cancel();
@@ -202,6 +212,9 @@ public final class EnclaveFlightSqlProducer extends NoOpFlightSqlProducer implem
       if (!listener.isCancelled()) {
         listener.error(FlightErrors.toFlight(r));
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      listener.error(FlightErrors.toFlight(Refusals.denyCancelled()));
     } catch (RuntimeException e) {
       gateway.auditEvent("query.stream-failed", Map.of("queryId", plan.queryId(), "error", e.getClass().getName()));
       if (!listener.isCancelled()) {

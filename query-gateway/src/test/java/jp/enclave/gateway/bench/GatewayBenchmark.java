@@ -81,10 +81,14 @@ public final class GatewayBenchmark implements Callable<Integer> {
   int clients;
   @Option(names = "--concurrency-seconds", defaultValue = "30")
   int concurrencySeconds;
+  @Option(names = "--stream-rounds", defaultValue = "7")
+  int streamRounds;
   @Option(names = "--stream-rows", defaultValue = "5000000")
   long streamRows;
   @Option(names = "--threads", defaultValue = "2")
   int threads;
+  @Option(names = "--batch-rows", defaultValue = "65536", description = "rows per Arrow batch the gateway sends")
+  int batchRows;
   @Option(names = "--memory-limit", defaultValue = "8GB")
   String memoryLimit;
 
@@ -128,7 +132,7 @@ public final class GatewayBenchmark implements Callable<Integer> {
     Path audit = Files.createTempDirectory("gateway-bench-audit").resolve("audit.jsonl");
     GatewayConfig config = GatewayConfig.defaults()
         .withProjectApprovedUntil(Instant.now().plus(Duration.ofDays(1)))
-        .withThreads(threads).withMemoryLimit(memoryLimit).withMaxConcurrentQueries(Math.max(8, clients))
+        .withThreads(threads).withMemoryLimit(memoryLimit).withArrowBatchRows(batchRows).withMaxConcurrentQueries(Math.max(8, clients))
         .withQueryTimeout(Duration.ofMinutes(10));
     try (RootAllocator allocator = new RootAllocator();
          Gateway gateway = Gateway.open(home, project, config, AuditLog.open(audit, config.auditSync()))) {
@@ -283,22 +287,30 @@ public final class GatewayBenchmark implements Callable<Integer> {
     CredentialCallOption auth = new CredentialCallOption(new BearerCredentialWriter(token(signing, "stream")));
     try (FlightClient client = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", port)).build()) {
       FlightSqlClient sqlClient = new FlightSqlClient(client);
-      long[] rawNs = new long[3];
-      long[] flightNs = new long[3];
+      long[] rawNs = new long[streamRounds];
+      long[] flightNs = new long[streamRounds];
+      long[] rawCpu = new long[streamRounds];
+      long[] flightCpu = new long[streamRounds];
       long rows = 0;
-      for (int i = -1; i < 3; i++) {
+      for (int i = -1; i < streamRounds; i++) {
+        long cr = cpuNanos();
         long tr = System.nanoTime();
         rows = rawRun(raw, sql, allocator);
         tr = System.nanoTime() - tr;
+        cr = cpuNanos() - cr;
+        long cf = cpuNanos();
         long tf = System.nanoTime();
         long frows = flightRun(sqlClient, sql, auth);
         tf = System.nanoTime() - tf;
+        cf = cpuNanos() - cf;
         if (frows != rows) {
           throw new IllegalStateException("flight returned " + frows + " rows, DuckDB " + rows);
         }
         if (i >= 0) {
           rawNs[i] = tr;
           flightNs[i] = tf;
+          rawCpu[i] = cr;
+          flightCpu[i] = cf;
         }
       }
       double rawRate = rows / (median(rawNs) / 1e9);
@@ -306,7 +318,14 @@ public final class GatewayBenchmark implements Callable<Integer> {
       System.out.println();
       System.out.printf(Locale.ROOT, "stream %,d rows x 5 cols: DuckDB Arrow export %,.0f rows/s, Flight SQL %,.0f rows/s, ratio %.3f (goal >= 0.8)%n",
           rows, rawRate, flightRate, flightRate / rawRate);
+      System.out.printf(Locale.ROOT, "  process CPU per run (both cores): DuckDB Arrow export %.2f s in %.2f s, Flight SQL (server and client) %.2f s in %.2f s%n",
+          median(rawCpu) / 1e9, median(rawNs) / 1e9, median(flightCpu) / 1e9, median(flightNs) / 1e9);
     }
+  }
+
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   static long flightRun(FlightSqlClient client, String sql, CredentialCallOption auth) throws Exception {
