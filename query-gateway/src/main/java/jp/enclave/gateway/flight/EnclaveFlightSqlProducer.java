@@ -223,6 +223,105 @@ public final class EnclaveFlightSqlProducer extends NoOpFlightSqlProducer implem
     }
   }
 
+  /** What a client may ask before querying: a read-only SQL server without transactions or DDL. */
+  private static final org.apache.arrow.flight.sql.SqlInfoBuilder SQL_INFO = new org.apache.arrow.flight.sql.SqlInfoBuilder()
+      .withFlightSqlServerName("enclave query gateway")
+      .withFlightSqlServerVersion(String.valueOf(EnclaveFlightSqlProducer.class.getPackage().getImplementationVersion()))
+      .withFlightSqlServerArrowVersion(String.valueOf(VectorSchemaRoot.class.getPackage().getImplementationVersion()))
+      .withFlightSqlServerReadOnly(true)
+      .withFlightSqlServerSql(true)
+      .withFlightSqlServerSubstrait(false)
+      .withFlightSqlServerTransaction(FlightSql.SqlSupportedTransaction.SQL_SUPPORTED_TRANSACTION_NONE)
+      .withFlightSqlServerCancel(false)
+      .withSqlTransactionsSupported(false)
+      .withSqlDefaultTransactionIsolation(java.sql.Connection.TRANSACTION_NONE)
+      .withSqlNullPlusNullIsNull(true)
+      // DuckDB sorts NULLs last in both directions unless the query says otherwise.
+      .withSqlNullOrdering(FlightSql.SqlNullOrdering.SQL_NULLS_SORTED_AT_END)
+      .withSqlIdentifierQuoteChar("\"")
+      .withSqlCatalogTerm("project")
+      .withSqlSchemaTerm("schema")
+      .withSqlDdlCatalog(false)
+      .withSqlDdlSchema(false)
+      .withSqlDdlTable(false)
+      .withSqlSupportsColumnAliasing(true)
+      .withSqlIdentifierCase(FlightSql.SqlSupportedCaseSensitivity.SQL_CASE_SENSITIVITY_CASE_INSENSITIVE)
+      .withSqlQuotedIdentifierCase(FlightSql.SqlSupportedCaseSensitivity.SQL_CASE_SENSITIVITY_CASE_INSENSITIVE);
+
+  private FlightInfo metadataInfo(com.google.protobuf.Message request, Schema schema, CallContext context,
+      FlightDescriptor descriptor) {
+    session(context);
+    return new FlightInfo(schema, descriptor, List.of(new FlightEndpoint(new Ticket(Any.pack(request).toByteArray()))), -1, -1);
+  }
+
+  @Override
+  public FlightInfo getFlightInfoSqlInfo(FlightSql.CommandGetSqlInfo request, CallContext context,
+      FlightDescriptor descriptor) {
+    return metadataInfo(request, FlightSqlProducer.Schemas.GET_SQL_INFO_SCHEMA, context, descriptor);
+  }
+
+  @Override
+  public void getStreamSqlInfo(FlightSql.CommandGetSqlInfo request, CallContext context, ServerStreamListener listener) {
+    session(context);
+    SQL_INFO.send(request.getInfoList(), listener);
+  }
+
+  @Override
+  public FlightInfo getFlightInfoCatalogs(FlightSql.CommandGetCatalogs request, CallContext context,
+      FlightDescriptor descriptor) {
+    return metadataInfo(request, FlightSqlProducer.Schemas.GET_CATALOGS_SCHEMA, context, descriptor);
+  }
+
+  /** One catalog: the project this gateway serves (the only one the session may see). */
+  @Override
+  public void getStreamCatalogs(CallContext context, ServerStreamListener listener) {
+    session(context);
+    sendStrings(FlightSqlProducer.Schemas.GET_CATALOGS_SCHEMA, List.of(gateway.projectId()), listener);
+  }
+
+  @Override
+  public FlightInfo getFlightInfoSchemas(FlightSql.CommandGetDbSchemas request, CallContext context,
+      FlightDescriptor descriptor) {
+    return metadataInfo(request, FlightSqlProducer.Schemas.GET_SCHEMAS_SCHEMA, context, descriptor);
+  }
+
+  /** The project's tables sit directly in its catalog, as {@link #getStreamTables} lists them: no schemas. */
+  @Override
+  public void getStreamSchemas(FlightSql.CommandGetDbSchemas request, CallContext context, ServerStreamListener listener) {
+    session(context);
+    sendStrings(FlightSqlProducer.Schemas.GET_SCHEMAS_SCHEMA, List.of(), listener);
+  }
+
+  @Override
+  public FlightInfo getFlightInfoTableTypes(FlightSql.CommandGetTableTypes request, CallContext context,
+      FlightDescriptor descriptor) {
+    return metadataInfo(request, FlightSqlProducer.Schemas.GET_TABLE_TYPES_SCHEMA, context, descriptor);
+  }
+
+  @Override
+  public void getStreamTableTypes(CallContext context, ServerStreamListener listener) {
+    session(context);
+    sendStrings(FlightSqlProducer.Schemas.GET_TABLE_TYPES_SCHEMA, List.of("TABLE"), listener);
+  }
+
+  /** One batch whose first column holds {@code values} and whose other columns are null. */
+  private void sendStrings(Schema schema, List<String> values, ServerStreamListener listener) {
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
+      root.allocateNew();
+      VarCharVector first = (VarCharVector) root.getVector(0);
+      for (int i = 0; i < values.size(); i++) {
+        first.setSafe(i, values.get(i).getBytes(StandardCharsets.UTF_8));
+        for (int c = 1; c < root.getFieldVectors().size(); c++) {
+          ((org.apache.arrow.vector.BaseVariableWidthVector) root.getVector(c)).setNull(i);
+        }
+      }
+      root.setRowCount(values.size());
+      listener.start(root);
+      listener.putNext();
+      listener.completed();
+    }
+  }
+
   @Override
   public FlightInfo getFlightInfoTables(FlightSql.CommandGetTables request, CallContext context,
       FlightDescriptor descriptor) {

@@ -165,6 +165,33 @@ class FlightGatewayTest {
     }
   }
 
+  @Test
+  void clientsLearnTheyFaceAReadOnlyServerWithOneCatalog() throws Exception {
+    try (Connection c = jdbc(token("alice", "p1", "remote", Duration.ofHours(1)))) {
+      java.sql.DatabaseMetaData md = c.getMetaData();
+      assertThat(md.getDatabaseProductName()).isEqualTo("enclave query gateway");
+      assertThat(md.isReadOnly()).isTrue();
+      assertThat(md.getIdentifierQuoteString()).isEqualTo("\"");
+      assertThat(md.supportsTransactions()).isFalse();
+      assertThat(md.nullsAreSortedAtEnd()).isTrue();
+      assertThat(strings(md.getCatalogs(), "TABLE_CAT")).containsExactly("p1");
+      assertThat(strings(md.getSchemas(), "TABLE_SCHEM")).isEmpty();
+      assertThat(strings(md.getTableTypes(), "TABLE_TYPE")).containsExactly("TABLE");
+      java.util.List<String> columns = strings(md.getColumns(null, null, "patient", "%"), "COLUMN_NAME");
+      assertThat(columns).contains("person_id", "sex");
+    }
+  }
+
+  private static java.util.List<String> strings(ResultSet rs, String column) throws Exception {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    try (rs) {
+      while (rs.next()) {
+        out.add(rs.getString(column));
+      }
+    }
+    return out;
+  }
+
   private static long drain(FlightStream stream) throws Exception {
     long rows = 0;
     try (stream) {
