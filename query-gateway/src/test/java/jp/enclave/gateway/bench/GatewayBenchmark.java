@@ -81,6 +81,8 @@ public final class GatewayBenchmark implements Callable<Integer> {
   int clients;
   @Option(names = "--concurrency-seconds", defaultValue = "30")
   int concurrencySeconds;
+  @Option(names = "--thread-cpu", description = "after the stream runs, one more Flight run with CPU time per thread")
+  boolean threadCpu;
   @Option(names = "--stream-rounds", defaultValue = "7")
   int streamRounds;
   @Option(names = "--stream-rows", defaultValue = "5000000")
@@ -312,6 +314,27 @@ public final class GatewayBenchmark implements Callable<Integer> {
           rawCpu[i] = cr;
           flightCpu[i] = cf;
         }
+      }
+      if (threadCpu) {
+        java.lang.management.ThreadMXBean tm = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<Long, Long> before = new java.util.HashMap<>();
+        for (long id : tm.getAllThreadIds()) {
+          before.put(id, tm.getThreadCpuTime(id));
+        }
+        long p0 = cpuNanos();
+        flightRun(sqlClient, sql, auth);
+        long p1 = cpuNanos();
+        Map<String, Long> byName = new java.util.TreeMap<>();
+        for (long id : tm.getAllThreadIds()) {
+          java.lang.management.ThreadInfo ti = tm.getThreadInfo(id);
+          long t = tm.getThreadCpuTime(id) - before.getOrDefault(id, 0L);
+          if (ti != null && t > 1_000_000) {
+            byName.merge(ti.getThreadName().replaceAll("[0-9]+", "N"), t, Long::sum);
+          }
+        }
+        long java = byName.values().stream().mapToLong(Long::longValue).sum();
+        byName.forEach((k, v) -> System.out.printf(Locale.ROOT, "  thread %-40s %.3f s%n", k, v / 1e9));
+        System.out.printf(Locale.ROOT, "  process %.3f s, of it outside Java threads (DuckDB) %.3f s%n", (p1 - p0) / 1e9, (p1 - p0 - java) / 1e9);
       }
       double rawRate = rows / (median(rawNs) / 1e9);
       double flightRate = rows / (median(flightNs) / 1e9);
