@@ -15,11 +15,16 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Append-only, hash-chained audit trail: one JSON object per line; each entry's {@code hash} is
@@ -41,9 +46,9 @@ public final class AuditLog implements AutoCloseable {
   private final Object flushLock = new Object();
   private volatile long durableSeq = -1;
   private volatile IOException flushFailure;
-  private final java.util.concurrent.atomic.AtomicBoolean immediateFlushPending = new java.util.concurrent.atomic.AtomicBoolean();
-  private final java.util.concurrent.atomic.AtomicBoolean delayedFlushPending = new java.util.concurrent.atomic.AtomicBoolean();
-  private java.util.concurrent.ScheduledExecutorService flusher;
+  private final AtomicBoolean immediateFlushPending = new AtomicBoolean();
+  private final AtomicBoolean delayedFlushPending = new AtomicBoolean();
+  private ScheduledExecutorService flusher;
 
   private AuditLog(Path file, FileChannel channel, boolean sync, Clock clock, long nextSeq, String lastHash) {
     this.file = file;
@@ -142,14 +147,8 @@ public final class AuditLog implements AutoCloseable {
    * One flush covers every entry written so far, so concurrent callers share it (group commit).
    */
   public void awaitDurable(long seq) {
-    if (!sync || durableSeq >= seq) {
-      failIfFlushFailed();
-      return;
-    }
-    synchronized (flushLock) {
-      if (durableSeq < seq) {
-        flushLocked();
-      }
+    if (sync && durableSeq < seq) {
+      flushThrough(seq);
     }
     failIfFlushFailed();
   }
@@ -168,22 +167,18 @@ public final class AuditLog implements AutoCloseable {
    * only make the action look unfinished. Sharing the next write-ahead flush halves the flushes
    * of a busy trail. A failed flush fails every later write and wait, so nothing runs unaudited.
    */
-  public void flushWithin(java.time.Duration delay) {
+  public void flushWithin(Duration delay) {
     scheduleFlush(delayedFlushPending, delay.toNanos());
   }
 
-  private void scheduleFlush(java.util.concurrent.atomic.AtomicBoolean pending, long delayNanos) {
+  private void scheduleFlush(AtomicBoolean pending, long delayNanos) {
     if (!sync || durableSeq >= entries() - 1 || !pending.compareAndSet(false, true)) {
       return;
     }
     flusher().schedule(() -> {
       pending.set(false);
-      synchronized (flushLock) {
-        if (durableSeq < entries() - 1) {
-          flushLocked();
-        }
-      }
-    }, delayNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+      flushThrough(entries() - 1);
+    }, delayNanos, TimeUnit.NANOSECONDS);
   }
 
   /** Sequence number of the newest entry known to be on disk (-1 for none). */
@@ -191,13 +186,19 @@ public final class AuditLog implements AutoCloseable {
     return durableSeq;
   }
 
-  private void flushLocked() {
-    long upto = entries() - 1;
-    try {
-      channel.force(false);
-      durableSeq = upto;
-    } catch (IOException e) {
-      flushFailure = e;
+  /** One force for everything written so far, unless an earlier one already covered {@code seq}. */
+  private void flushThrough(long seq) {
+    synchronized (flushLock) {
+      if (durableSeq >= seq) {
+        return;
+      }
+      long upto = entries() - 1;
+      try {
+        channel.force(false);
+        durableSeq = upto;
+      } catch (IOException e) {
+        flushFailure = e;
+      }
     }
   }
 
@@ -208,9 +209,9 @@ public final class AuditLog implements AutoCloseable {
     }
   }
 
-  private synchronized java.util.concurrent.ScheduledExecutorService flusher() {
+  private synchronized ScheduledExecutorService flusher() {
     if (flusher == null) {
-      flusher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      flusher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "audit-flush-" + file.getFileName());
         t.setDaemon(true);
         return t;
@@ -230,14 +231,14 @@ public final class AuditLog implements AutoCloseable {
 
   @Override
   public void close() {
-    java.util.concurrent.ScheduledExecutorService f;
+    ScheduledExecutorService f;
     synchronized (this) {
       f = flusher;
     }
     if (f != null) {
       f.shutdown();
       try {
-        f.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        f.awaitTermination(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

@@ -46,8 +46,8 @@ public final class Gateway implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final Clock clock;
   private final com.google.common.cache.Cache<String, Compiled> compiledQueries;
-  /** Distinct query texts whose checked form is kept; a few hundred kB of trees at most. */
-  private static final int COMPILED_QUERIES_KEPT = 1024;
+  /** Characters of query text (as sent plus as rewritten) whose checked form is kept: about 32 MB. */
+  private static final long COMPILED_CHARS_KEPT = 16_000_000;
 
   private Gateway(GatewayConfig config, ExtractManifest manifest, Path database, PrivateScratch scratch,
       PolicyEngine policies, AuditLog audit, Clock clock) {
@@ -70,7 +70,9 @@ public final class Gateway implements AutoCloseable {
     this.timer = timeouts;
     this.clock = clock;
     this.compiledQueries = com.google.common.cache.CacheBuilder.newBuilder()
-        .maximumSize(COMPILED_QUERIES_KEPT).build();
+        .maximumWeight(COMPILED_CHARS_KEPT)
+        .<String, Compiled>weigher((sql, c) -> sql.length() + c.duckSql().length())
+        .build();
   }
 
   /**
@@ -144,7 +146,7 @@ public final class Gateway implements AutoCloseable {
       if (!session.expiresAt().isAfter(now)) {
         throw Refusals.denyToken("the session has expired");
       }
-      Compiled compiled = compiled(sql);
+      Compiled compiled = compiledQueries.getIfPresent(sql);
       boolean compiledBefore = compiled != null;
       if (compiled == null) {
         compiled = compile(sql);
@@ -153,8 +155,7 @@ public final class Gateway implements AutoCloseable {
       try {
         decision = authorization.authorize(session, compiled.reads(), now);
       } catch (GatewayRefusal r) {
-        throw compiled.text().quoted().isEmpty() ? r
-            : r.atColumn(compiled.text().originalColumn(r.refusal().line(), r.refusal().column()));
+        throw compiled.text().located(r);
       }
       String duckSql = compiled.duckSql();
       ColumnReads.Reads reads = compiled.reads();
@@ -196,10 +197,6 @@ public final class Gateway implements AutoCloseable {
    */
   private record Compiled(InputGuard.Prepared text, ColumnReads.Reads reads, String duckSql) {}
 
-  private Compiled compiled(String sql) {
-    return compiledQueries.getIfPresent(sql);
-  }
-
   private Compiled compile(String sql) {
     InputGuard.Prepared text = guard.check(sql);
     SqlNode validated;
@@ -212,7 +209,7 @@ public final class Gateway implements AutoCloseable {
       new ShapeCheck(config).check(validated);
       reads = ColumnReads.of(catalog, validated);
     } catch (GatewayRefusal r) {
-      throw text.quoted().isEmpty() ? r : r.atColumn(text.originalColumn(r.refusal().line(), r.refusal().column()));
+      throw text.located(r);
     }
     String duckSql = DuckDbUnparse.unparse(validated);
     if (!DuckDbUnparse.reparses(duckSql)) {

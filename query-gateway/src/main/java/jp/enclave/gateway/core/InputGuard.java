@@ -46,6 +46,11 @@ final class InputGuard {
       }
       return column - shift;
     }
+
+    /** The refusal with its position moved back into the researcher's own text. */
+    GatewayRefusal located(GatewayRefusal r) {
+      return quoted.isEmpty() ? r : r.atColumn(originalColumn(r.refusal().line(), r.refusal().column()));
+    }
   }
 
   InputGuard(GatewayConfig config, Set<String> reservedNames) {

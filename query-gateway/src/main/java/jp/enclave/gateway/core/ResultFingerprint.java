@@ -12,8 +12,8 @@ import org.apache.arrow.vector.ipc.message.ArrowBuffer;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 
 /**
- * SHA-256 over a result as Arrow lays it out: the schema as an IPC message, then per batch its row count and the
- * bytes of every buffer as the IPC format would carry them. Two runs that return the same rows in
+ * SHA-256 over a result as Arrow lays it out: the schema as an IPC message, then per batch its
+ * row count and the bytes of every buffer as the IPC format would carry them. Two runs that return the same rows in
  * the same order and types give the same fingerprint, which export requests can cite.
  */
 final class ResultFingerprint {

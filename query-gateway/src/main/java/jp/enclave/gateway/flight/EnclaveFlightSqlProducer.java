@@ -316,19 +316,15 @@ public final class EnclaveFlightSqlProducer extends NoOpFlightSqlProducer implem
         }
       }
       root.setRowCount(values.size());
-      listener.start(root);
-      listener.putNext();
-      listener.completed();
+      sendOne(root, listener);
     }
   }
 
   @Override
   public FlightInfo getFlightInfoTables(FlightSql.CommandGetTables request, CallContext context,
       FlightDescriptor descriptor) {
-    session(context);
-    Schema schema = request.getIncludeSchema() ? FlightSqlProducer.Schemas.GET_TABLES_SCHEMA
-        : FlightSqlProducer.Schemas.GET_TABLES_SCHEMA_NO_SCHEMA;
-    return new FlightInfo(schema, descriptor, List.of(new FlightEndpoint(new Ticket(Any.pack(request).toByteArray()))), -1, -1);
+    return metadataInfo(request, request.getIncludeSchema() ? FlightSqlProducer.Schemas.GET_TABLES_SCHEMA
+        : FlightSqlProducer.Schemas.GET_TABLES_SCHEMA_NO_SCHEMA, context, descriptor);
   }
 
   /** The project's own tables: the catalog a client may browse instead of DuckDB's system views. */
@@ -358,10 +354,14 @@ public final class EnclaveFlightSqlProducer extends NoOpFlightSqlProducer implem
         }
       }
       root.setRowCount(tables.size());
-      listener.start(root);
-      listener.putNext();
-      listener.completed();
+      sendOne(root, listener);
     }
+  }
+
+  private static void sendOne(VectorSchemaRoot root, ServerStreamListener listener) {
+    listener.start(root);
+    listener.putNext();
+    listener.completed();
   }
 
   private static Schema tableSchema(ProjectCatalog.TableInfo t) {
