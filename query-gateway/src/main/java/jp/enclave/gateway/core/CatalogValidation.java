@@ -27,12 +27,20 @@ final class CatalogValidation {
     this.catalog = catalog;
   }
 
+  /** A validated tree and the validator that resolved it (its scopes say what each name means). */
+  record Validated(SqlNode node, SqlValidator validator) {}
+
   /** Validates (and, through expansion, rewrites) the tree in place; returns the validated root. */
   SqlNode validate(SqlNode node) {
+    return resolve(node).node();
+  }
+
+  /** Validates the tree and keeps the validator, for the column analysis that follows. */
+  Validated resolve(SqlNode node) {
     SqlValidator validator = SqlValidatorUtil.newValidator(OPERATORS, catalog.catalogReader(),
         catalog.typeFactory(), VALIDATOR_CONFIG);
     try {
-      return validator.validate(node);
+      return new Validated(validator.validate(node), validator);
     } catch (CalciteContextException e) {
       SqlParserPos pos = new SqlParserPos(e.getPosLine(), e.getPosColumn());
       throw refusal(pos, e.getCause() == null ? e.getMessage() : e.getCause().getMessage());

@@ -1,168 +1,261 @@
 package jp.enclave.gateway.core;
 
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.hep.HepPlanner;
+import org.apache.calcite.plan.hep.HepProgram;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.rex.RexSubQuery;
+import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlIdentifier;
-import org.apache.calcite.sql.SqlJoin;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
-import org.apache.calcite.sql.SqlSelect;
-import org.apache.calcite.sql.SqlWith;
-import org.apache.calcite.sql.SqlWithItem;
 import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.util.SqlBasicVisitor;
+import org.apache.calcite.sql2rel.SqlToRelConverter;
+import org.apache.calcite.sql2rel.StandardConvertletTable;
 
 /**
- * Which base-table columns a validated query reads, anywhere (select list, filters, joins,
- * grouping, windows, ordering). Conservative by construction: after identifier expansion every
- * column reference is {@code alias.column}; an alias that names a base table anywhere in the query
- * counts as that table, and an unqualified name counts for every referenced table that has such a
- * column. It may over-count (deny more), never under-count.
+ * Which base-table columns a validated query reads: the first of the gateway's two independent
+ * column checks. Names are not trusted at all: the validated tree is turned into relational
+ * algebra by Calcite (every alias list, derived table, CTE column list, USING, set operation and
+ * {@code *} is resolved by the validator's own scopes), unused fields are trimmed, and each table
+ * scan reads exactly the fields its consumer uses. A scan whose consumer is not a plain projection
+ * counts as reading every column (may over-count, never under-count).
+ *
+ * <p>Positions only serve the refusal message: the first place in the text that names the column
+ * or a name an alias list gave it, else the table reference.
  */
 final class ColumnReads {
-  /** Columns read per base table (catalog spelling), with the first position each is referenced at. */
+  /** Columns read per base table (catalog spelling, manifest order), each with a position for refusals. */
   record Reads(Map<String, Map<String, SqlParserPos>> columnsByTable) {
     Set<String> tables() {
       return columnsByTable.keySet();
     }
-  }
 
-  private final ProjectCatalog catalog;
-  private final Map<String, Set<String>> aliasToTables = new HashMap<>();
-  private final Set<String> baseTables = new HashSet<>();
-  private final List<SqlIdentifier> columnRefs = new java.util.ArrayList<>();
-
-  private ColumnReads(ProjectCatalog catalog) {
-    this.catalog = catalog;
-  }
-
-  static Reads of(ProjectCatalog catalog, SqlNode validated) {
-    ColumnReads c = new ColumnReads(catalog);
-    c.walk(validated);
-    return c.resolve();
-  }
-
-  private Reads resolve() {
-    Map<String, Map<String, SqlParserPos>> out = new TreeMap<>();
-    for (String t : baseTables) {
-      out.put(catalog.table(t).orElseThrow().name(), new LinkedHashMap<>());
+    /** The columns per table, without positions, for the audit record. */
+    Map<String, List<String>> columnLists() {
+      Map<String, List<String>> out = new TreeMap<>();
+      columnsByTable.forEach((t, cols) -> out.put(t, List.copyOf(cols.keySet())));
+      return out;
     }
-    for (SqlIdentifier id : columnRefs) {
-      if (id.isStar()) {
-        continue;
-      }
-      String column = id.names.get(id.names.size() - 1);
-      Set<String> tables;
-      if (id.names.size() >= 2) {
-        String qualifier = id.names.get(id.names.size() - 2).toLowerCase(Locale.ROOT);
-        tables = aliasToTables.getOrDefault(qualifier, Set.of());
-      } else {
-        tables = baseTables;
-      }
-      for (String t : tables) {
+
+    /**
+     * These reads plus {@code more} (the second check's findings): the policies are asked about
+     * the union, so a column only one check saw is still decided on.
+     */
+    Reads plus(Map<String, Set<String>> more, ProjectCatalog catalog) {
+      Map<String, Map<String, SqlParserPos>> out = new TreeMap<>();
+      columnsByTable.forEach((t, cols) -> out.put(t, new LinkedHashMap<>(cols)));
+      more.forEach((t, cols) -> {
         ProjectCatalog.TableInfo info = catalog.table(t).orElseThrow();
-        info.column(column).ifPresent(ci ->
-            out.get(info.name()).putIfAbsent(ci.name(), id.getParserPosition()));
-      }
+        Map<String, SqlParserPos> m = out.computeIfAbsent(info.name(), k -> new LinkedHashMap<>());
+        for (String c : cols) {
+          m.putIfAbsent(info.column(c).orElseThrow().name(), SqlParserPos.ZERO);
+        }
+      });
+      return new Reads(ordered(out, catalog));
     }
-    return new Reads(out);
+
+    /** What {@code other} reads that these reads do not, per table. */
+    Map<String, List<String>> missing(Map<String, Set<String>> other, ProjectCatalog catalog) {
+      Map<String, List<String>> out = new TreeMap<>();
+      other.forEach((t, cols) -> {
+        ProjectCatalog.TableInfo info = catalog.table(t).orElseThrow();
+        Map<String, SqlParserPos> mine = columnsByTable.getOrDefault(info.name(), Map.of());
+        List<String> miss = cols.stream().map(c -> info.column(c).orElseThrow().name())
+            .filter(c -> !mine.containsKey(c)).sorted().toList();
+        if (!miss.isEmpty()) {
+          out.put(info.name(), miss);
+        }
+      });
+      return out;
+    }
   }
 
-  private void walk(SqlNode node) {
-    if (node == null) {
-      return;
-    }
-    if (node instanceof SqlIdentifier id) {
-      columnRefs.add(id);
-      return;
-    }
-    if (node instanceof SqlNodeList list) {
-      list.forEach(this::walk);
-      return;
-    }
-    if (!(node instanceof SqlCall call)) {
-      return;
-    }
-    if (call instanceof SqlSelect select) {
-      from(select.getFrom());
-      for (SqlNode operand : select.getOperandList()) {
-        if (operand != select.getFrom()) {
-          walk(operand);
+  private ColumnReads() {}
+
+  static Reads of(ProjectCatalog catalog, CatalogValidation.Validated validated) {
+    Map<String, Set<String>> read = relationalReads(catalog, validated);
+    Positions positions = new Positions(catalog, validated.node());
+    Map<String, Map<String, SqlParserPos>> out = new TreeMap<>();
+    read.forEach((table, cols) -> {
+      Map<String, SqlParserPos> m = new LinkedHashMap<>();
+      cols.forEach(c -> m.put(c, positions.of(table, c)));
+      out.put(table, m);
+    });
+    return new Reads(ordered(out, catalog));
+  }
+
+  /** Columns in manifest order per table, so audit records and refusals are stable. */
+  private static Map<String, Map<String, SqlParserPos>> ordered(Map<String, Map<String, SqlParserPos>> in,
+      ProjectCatalog catalog) {
+    Map<String, Map<String, SqlParserPos>> out = new TreeMap<>();
+    in.forEach((t, cols) -> {
+      Map<String, SqlParserPos> m = new LinkedHashMap<>();
+      for (ProjectCatalog.ColumnInfo c : catalog.table(t).orElseThrow().columns().values()) {
+        if (cols.containsKey(c.name())) {
+          m.put(c.name(), cols.get(c.name()));
         }
       }
-      return;
-    }
-    if (call instanceof SqlWith with) {
-      for (SqlNode item : with.withList) {
-        walk(((SqlWithItem) item).query);
-      }
-      walk(with.body);
-      return;
-    }
-    if (call.getKind() == SqlKind.AS) {
-      walk(call.operand(0));
-      return;
-    }
-    if (call.getKind() == SqlKind.OVER) {
-      walk(call.operand(0));
-      SqlNode window = call.operand(1);
-      if (!(window instanceof SqlIdentifier)) {
-        walk(window);
-      }
-      return;
-    }
-    if (call.getKind() == SqlKind.WINDOW) {
-      org.apache.calcite.sql.SqlWindow w = (org.apache.calcite.sql.SqlWindow) call;
-      walk(w.getPartitionList());
-      walk(w.getOrderList());
-      return;
-    }
-    for (SqlNode operand : call.getOperandList()) {
-      walk(operand);
-    }
-  }
-
-  private void from(SqlNode from) {
-    if (from == null) {
-      return;
-    }
-    if (from instanceof SqlIdentifier id) {
-      registerTable(id, id.names.get(id.names.size() - 1));
-      return;
-    }
-    if (from instanceof SqlJoin join) {
-      from(join.getLeft());
-      from(join.getRight());
-      walk(join.getCondition());
-      return;
-    }
-    if (from instanceof SqlBasicCall call && call.getKind() == SqlKind.AS) {
-      SqlNode source = call.operand(0);
-      String alias = ((SqlIdentifier) call.operand(1)).getSimple();
-      if (source instanceof SqlIdentifier id) {
-        registerTable(id, alias);
-      } else {
-        walk(source);
-      }
-      return;
-    }
-    walk(from);
-  }
-
-  private void registerTable(SqlIdentifier id, String alias) {
-    String name = id.names.get(id.names.size() - 1);
-    catalog.table(name).ifPresent(t -> {
-      String key = t.name().toLowerCase(Locale.ROOT);
-      baseTables.add(key);
-      aliasToTables.computeIfAbsent(alias.toLowerCase(Locale.ROOT), k -> new HashSet<>()).add(key);
+      out.put(t, java.util.Collections.unmodifiableMap(m));
     });
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
+  /** Base columns per table (catalog spelling) that the query's relational form reads. */
+  private static Map<String, Set<String>> relationalReads(ProjectCatalog catalog, CatalogValidation.Validated v) {
+    RelOptCluster cluster = RelOptCluster.create(new HepPlanner(HepProgram.builder().build()),
+        new RexBuilder(catalog.typeFactory()));
+    SqlToRelConverter converter = new SqlToRelConverter((type, query, schema, path) -> {
+      throw new UnsupportedOperationException("views are not part of a project catalog");
+    }, v.validator(), catalog.catalogReader(), cluster, StandardConvertletTable.INSTANCE,
+        SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(true));
+    RelNode rel;
+    try {
+      RelRoot root = converter.convertQuery(v.node(), false, true);
+      rel = root.rel;
+      try {
+        rel = converter.trimUnusedFields(true, rel);
+      } catch (RuntimeException e) {
+        // Untrimmed is still correct, only coarser: each scan then reads every column.
+      }
+    } catch (RuntimeException | AssertionError e) {
+      throw Refusals.denyInvalid(SqlParserPos.ZERO,
+          "the gateway cannot determine which columns this query reads, so it does not run it");
+    }
+    Map<String, Set<String>> out = new TreeMap<>();
+    collect(rel, null, catalog, out);
+    return out;
+  }
+
+  private static void collect(RelNode node, RelNode consumer, ProjectCatalog catalog, Map<String, Set<String>> out) {
+    node.accept(new RexShuttle() {
+      @Override
+      public org.apache.calcite.rex.RexNode visitSubQuery(RexSubQuery subQuery) {
+        collect(subQuery.rel, null, catalog, out);
+        return subQuery;
+      }
+    });
+    if (node instanceof TableScan scan) {
+      List<String> qualified = scan.getTable().getQualifiedName();
+      ProjectCatalog.TableInfo table = catalog.table(qualified.get(qualified.size() - 1)).orElseThrow(
+          () -> new IllegalStateException("scan of a table outside the catalog: " + qualified));
+      List<String> fields = scan.getRowType().getFieldNames();
+      BitSet used = new BitSet();
+      if (consumer instanceof Project p) {
+        used.or(RelOptUtil.InputFinder.bits(p.getProjects(), null).toBitSet());
+      } else {
+        used.set(0, fields.size());
+      }
+      Set<String> cols = out.computeIfAbsent(table.name(), k -> new LinkedHashSet<>());
+      used.stream().forEach(i -> cols.add(table.column(fields.get(i)).orElseThrow().name()));
+      return;
+    }
+    for (RelNode input : node.getInputs()) {
+      collect(input, node, catalog, out);
+    }
+  }
+
+  /** Where a column is named in the query text, for the refusal's caret. */
+  private static final class Positions {
+    private final ProjectCatalog catalog;
+    /** Alias lists of base tables: table (lower case) to the names given to its columns, in order. */
+    private final Map<String, List<List<String>>> aliasLists = new LinkedHashMap<>();
+    private final Map<String, SqlParserPos> tableRefs = new LinkedHashMap<>();
+    private final List<SqlIdentifier> identifiers = new ArrayList<>();
+
+    Positions(ProjectCatalog catalog, SqlNode root) {
+      this.catalog = catalog;
+      root.accept(new SqlBasicVisitor<Void>() {
+        @Override
+        public Void visit(SqlIdentifier id) {
+          identifiers.add(id);
+          return null;
+        }
+
+        @Override
+        public Void visit(SqlCall call) {
+          if (call instanceof SqlBasicCall c && c.getKind() == SqlKind.AS && c.operandCount() > 2
+              && c.operand(0) instanceof SqlIdentifier table) {
+            String name = table.names.get(table.names.size() - 1).toLowerCase(Locale.ROOT);
+            List<String> names = new ArrayList<>();
+            for (int i = 2; i < c.operandCount(); i++) {
+              names.add(((SqlIdentifier) c.operand(i)).getSimple());
+            }
+            aliasLists.computeIfAbsent(name, k -> new ArrayList<>()).add(names);
+          }
+          if (call instanceof SqlBasicCall c && c.getKind() == SqlKind.AS
+              && c.operand(0) instanceof SqlIdentifier table) {
+            tableRefs.putIfAbsent(table.names.get(table.names.size() - 1).toLowerCase(Locale.ROOT),
+                table.getParserPosition());
+          }
+          if (call.getKind() == SqlKind.AS) {
+            // The names an AS gives are not reads; only what it renames is.
+            return call.operand(0) == null ? null : call.operand(0).accept(this);
+          }
+          return super.visit(call);
+        }
+
+        @Override
+        public Void visit(SqlNodeList list) {
+          list.forEach(n -> {
+            if (n != null) {
+              n.accept(this);
+            }
+          });
+          return null;
+        }
+      });
+    }
+
+    SqlParserPos of(String table, String column) {
+      String key = table.toLowerCase(Locale.ROOT);
+      Set<String> names = new HashSet<>();
+      names.add(column.toLowerCase(Locale.ROOT));
+      List<String> order = new ArrayList<>(catalog.table(table).orElseThrow().columns().keySet());
+      int index = order.indexOf(column.toLowerCase(Locale.ROOT));
+      for (List<String> list : aliasLists.getOrDefault(key, List.of())) {
+        if (index >= 0 && index < list.size()) {
+          names.add(list.get(index).toLowerCase(Locale.ROOT));
+        }
+      }
+      SqlParserPos best = null;
+      for (SqlIdentifier id : identifiers) {
+        if (id.isStar() || id.getParserPosition() == SqlParserPos.ZERO) {
+          continue;
+        }
+        String last = id.names.get(id.names.size() - 1).toLowerCase(Locale.ROOT);
+        if (names.contains(last) && (best == null || before(id.getParserPosition(), best))) {
+          best = id.getParserPosition();
+        }
+      }
+      if (best != null) {
+        return best;
+      }
+      return tableRefs.getOrDefault(key, SqlParserPos.ZERO);
+    }
+
+    private static boolean before(SqlParserPos a, SqlParserPos b) {
+      return a.getLineNum() < b.getLineNum()
+          || a.getLineNum() == b.getLineNum() && a.getColumnNum() < b.getColumnNum();
+    }
   }
 }

@@ -42,19 +42,7 @@ final class ExtractDatabase implements AutoCloseable {
     try {
       Class.forName("org.duckdb.DuckDBDriver");
       Files.createDirectories(spillDir);
-      Properties p = new Properties();
-      p.setProperty("duckdb.read_only", "true");
-      p.setProperty("access_mode", "READ_ONLY");
-      p.setProperty("memory_limit", config.memoryLimit());
-      p.setProperty("threads", Integer.toString(config.threads()));
-      p.setProperty("temp_directory", spillDir.toString());
-      p.setProperty("enable_external_access", "false");
-      p.setProperty("autoinstall_known_extensions", "false");
-      p.setProperty("autoload_known_extensions", "false");
-      p.setProperty("allow_community_extensions", "false");
-      p.setProperty("allow_unsigned_extensions", "false");
-      p.setProperty("jdbc_stream_results", "true");
-      p.setProperty("lock_configuration", "true");
+      Properties p = lockedProperties(config.memoryLimit(), config.threads(), spillDir);
       DuckDBConnection conn = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + database, p);
       ExtractDatabase db = new ExtractDatabase(conn, config.maxConcurrentQueries());
       db.verifyLockdown();
@@ -62,6 +50,26 @@ final class ExtractDatabase implements AutoCloseable {
     } catch (SQLException | ClassNotFoundException | java.io.IOException e) {
       throw new IllegalStateException("cannot open the extract database: " + e.getMessage(), e);
     }
+  }
+
+  /** The connection properties of a locked-down, read-only instance ({@code spillDir} may be null: no spill). */
+  static Properties lockedProperties(String memoryLimit, int threads, Path spillDir) {
+    Properties p = new Properties();
+    p.setProperty("duckdb.read_only", "true");
+    p.setProperty("access_mode", "READ_ONLY");
+    p.setProperty("memory_limit", memoryLimit);
+    p.setProperty("threads", Integer.toString(threads));
+    if (spillDir != null) {
+      p.setProperty("temp_directory", spillDir.toString());
+    }
+    p.setProperty("enable_external_access", "false");
+    p.setProperty("autoinstall_known_extensions", "false");
+    p.setProperty("autoload_known_extensions", "false");
+    p.setProperty("allow_community_extensions", "false");
+    p.setProperty("allow_unsigned_extensions", "false");
+    p.setProperty("jdbc_stream_results", "true");
+    p.setProperty("lock_configuration", "true");
+    return p;
   }
 
   private void verifyLockdown() throws SQLException {

@@ -38,6 +38,7 @@ public final class Gateway implements AutoCloseable {
   private final GatewayConfig config;
   private final ProjectCatalog catalog;
   private final ExtractDatabase database;
+  private final ScanCheck scanCheck;
   private final PrivateScratch scratch;
   private final AuditLog audit;
   private final InputGuard guard;
@@ -55,6 +56,7 @@ public final class Gateway implements AutoCloseable {
     this.catalog = new ProjectCatalog(manifest);
     this.scratch = scratch;
     this.database = ExtractDatabase.open(database, scratch.dir().resolve("spill"), config);
+    this.scanCheck = ScanCheck.open(catalog);
     this.audit = audit;
     this.guard = new InputGuard(config, catalog.reservedNames());
     this.authorization = new Authorization(policies, catalog,
@@ -164,9 +166,15 @@ public final class Gateway implements AutoCloseable {
       data.put("sql", sql);
       data.put("duckdbSql", duckSql);
       data.put("decision", "allow");
+      data.put("columns", reads.columnLists());
+      if (!compiled.onlyDuckDbSaw().isEmpty()) {
+        // The two column checks disagreed; the policies decided on both. Kept for the auditor.
+        data.put("columnsOnlyDuckDbSaw", compiled.onlyDuckDbSaw());
+      }
       data.put("policies", decision.policyIds());
       data.put("reason", decision.reason());
       data.put("planMs", planNanos / 1_000_000.0);
+      data.put("scanCheckMs", compiledBefore ? 0.0 : compiled.scanCheckNanos() / 1_000_000.0);
       data.put("compiledBefore", compiledBefore);
       // Write-ahead without waiting: the flush overlaps with starting the query, and start() waits
       // for it before any result exists outside DuckDB.
@@ -195,7 +203,13 @@ public final class Gateway implements AutoCloseable {
    * catalog, column reads and the DuckDB text. It depends only on the text, the catalog and the
    * limits, all fixed for this gateway, so it is kept for identical texts; authorization is not.
    */
-  private record Compiled(InputGuard.Prepared text, ColumnReads.Reads reads, String duckSql) {}
+  record Compiled(InputGuard.Prepared text, ColumnReads.Reads firstCheck, Map<String, java.util.Set<String>> scanned,
+      ColumnReads.Reads reads, String duckSql, Map<String, java.util.List<String>> onlyDuckDbSaw, long scanCheckNanos) {}
+
+  /** Tests: the checked form of a text, with what each of the two column checks found on its own. */
+  Compiled checkedForm(String sql) {
+    return compile(sql);
+  }
 
   private Compiled compile(String sql) {
     InputGuard.Prepared text = guard.check(sql);
@@ -204,10 +218,11 @@ public final class Gateway implements AutoCloseable {
     try {
       SqlNode parsed = SqlParsing.parse(text.text());
       new ShapeCheck(config).check(parsed);
-      validated = new CatalogValidation(catalog).validate(parsed);
+      CatalogValidation.Validated v = new CatalogValidation(catalog).resolve(parsed);
+      validated = v.node();
       // Validation turns bare niladic names (current_user) into calls: check the result again.
       new ShapeCheck(config).check(validated);
-      reads = ColumnReads.of(catalog, validated);
+      reads = ColumnReads.of(catalog, v);
     } catch (GatewayRefusal r) {
       throw text.located(r);
     }
@@ -216,7 +231,13 @@ public final class Gateway implements AutoCloseable {
       throw Refusals.denyConstruct(org.apache.calcite.sql.parser.SqlParserPos.ZERO,
           "A construct whose DuckDB form the gateway cannot reproduce faithfully");
     }
-    Compiled c = new Compiled(text, reads, duckSql);
+    // Second, independent check: what DuckDB itself would scan. The policies decide on the union.
+    long s0 = System.nanoTime();
+    Map<String, java.util.Set<String>> scanned = scanCheck.scannedColumns(duckSql);
+    long scanNanos = System.nanoTime() - s0;
+    Map<String, java.util.List<String>> onlyDuckDb = reads.missing(scanned, catalog);
+    ColumnReads.Reads decided = onlyDuckDb.isEmpty() ? reads : reads.plus(scanned, catalog);
+    Compiled c = new Compiled(text, reads, scanned, decided, duckSql, onlyDuckDb, scanNanos);
     compiledQueries.put(sql, c);
     return c;
   }
@@ -374,6 +395,7 @@ public final class Gateway implements AutoCloseable {
   public void close() {
     timer.shutdownNow();
     try {
+      scanCheck.close();
       database.close();
     } finally {
       scratch.close();

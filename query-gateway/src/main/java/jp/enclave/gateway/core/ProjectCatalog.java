@@ -26,6 +26,10 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * with their sensitivity labels. Built once per project; immutable and shared across sessions.
  */
 public final class ProjectCatalog {
+  static {
+    SqlParsing.useUtf8();
+  }
+
   private static final Pattern DECIMAL = Pattern.compile("DECIMAL\\((\\d+),\\s*(\\d+)\\)");
 
   /** A column as the policies see it. */

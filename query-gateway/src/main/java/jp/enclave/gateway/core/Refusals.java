@@ -129,6 +129,13 @@ public final class Refusals {
         "You may not read " + table + "." + String.join(", " + table + ".", columns) + " in this session: " + reason + ".");
   }
 
+  /** The second column check met a plan it cannot read completely: refused rather than guessed. */
+  public static GatewayRefusal denyPlanUnchecked(String what) {
+    return whole("GW-COLUMN-CHECK", Kind.PERMISSION_DENIED,
+        "The gateway could not confirm which columns this query reads (DuckDB's plan has " + what
+            + "), so it does not run it.");
+  }
+
   public static GatewayRefusal denyBusy(int max) {
     return whole("GW-BUSY", Kind.RESOURCE_EXHAUSTED,
         "The project already runs " + max + " queries; try again when one finishes.");

@@ -31,6 +31,12 @@ final class SqlParsing {
 
   private SqlParsing() {}
 
+  /**
+   * Runs the static block above. Calcite reads the charset properties once, when its first class
+   * loads; whoever touches Calcite first (the catalog) calls this before.
+   */
+  static void useUtf8() {}
+
   static SqlNode parse(String sql) {
     try {
       return SqlParser.create(sql, CONFIG).parseStmt();
