@@ -27,10 +27,10 @@ final class DuckDbFunctions {
       OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.DATETIME), SqlFunctionCategory.TIMEDATE);
 
   /**
-   * datediff('day', start, end): part boundaries crossed. (date_diff is not offered: Calcite's
-   * parser reads it with BigQuery's argument order.)
+   * date_diff('day', start, end) and its spelling datediff: part boundaries crossed. Written out
+   * with a quoted name, because Calcite's parsers give both names grammars of other databases.
    */
-  static final SqlFunction DATEDIFF = scalar("DATEDIFF", ReturnTypes.BIGINT_NULLABLE,
+  static final SqlFunction DATE_DIFF = scalar("DATE_DIFF", ReturnTypes.BIGINT_NULLABLE,
       OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.DATETIME, SqlTypeFamily.DATETIME),
       SqlFunctionCategory.TIMEDATE);
 
@@ -84,4 +84,105 @@ final class DuckDbFunctions {
   static final SqlAggFunction ARG_MIN = SqlBasicAggFunction.create("ARG_MIN", SqlKind.OTHER_FUNCTION,
       ReturnTypes.ARG0_FORCE_NULLABLE, OperandTypes.ANY_ANY);
 
+
+  // --- DuckDB's statistics aggregates: types steer validation only.
+  static SqlAggFunction agg(String name, org.apache.calcite.sql.type.SqlReturnTypeInference ret,
+      org.apache.calcite.sql.type.SqlOperandTypeChecker operands) {
+    return SqlBasicAggFunction.create(name, SqlKind.OTHER_FUNCTION, ret, operands);
+  }
+
+  private static final org.apache.calcite.sql.type.SqlReturnTypeInference DOUBLE_AGG =
+      ReturnTypes.explicit(SqlTypeName.DOUBLE).andThen(org.apache.calcite.sql.type.SqlTypeTransforms.FORCE_NULLABLE);
+
+  static SqlAggFunction pairStat(String name) {
+    return agg(name, DOUBLE_AGG, OperandTypes.NUMERIC_NUMERIC);
+  }
+
+  static final SqlAggFunction CORR = pairStat("CORR");
+  static final SqlAggFunction REGR_SLOPE = pairStat("REGR_SLOPE");
+  static final SqlAggFunction REGR_INTERCEPT = pairStat("REGR_INTERCEPT");
+  static final SqlAggFunction REGR_R2 = pairStat("REGR_R2");
+  static final SqlAggFunction REGR_AVGX = pairStat("REGR_AVGX");
+  static final SqlAggFunction REGR_AVGY = pairStat("REGR_AVGY");
+  static final SqlAggFunction REGR_SXX = pairStat("REGR_SXX");
+  static final SqlAggFunction REGR_SYY = pairStat("REGR_SYY");
+  static final SqlAggFunction REGR_SXY = pairStat("REGR_SXY");
+  static final SqlAggFunction REGR_COUNT = agg("REGR_COUNT", ReturnTypes.BIGINT, OperandTypes.NUMERIC_NUMERIC);
+  static final SqlAggFunction SKEWNESS = agg("SKEWNESS", DOUBLE_AGG, OperandTypes.NUMERIC);
+  static final SqlAggFunction KURTOSIS = agg("KURTOSIS", DOUBLE_AGG, OperandTypes.NUMERIC);
+  static final SqlAggFunction ENTROPY = agg("ENTROPY", DOUBLE_AGG, OperandTypes.ANY);
+  static final SqlAggFunction QUANTILE_DISC = agg("QUANTILE_DISC", ReturnTypes.ARG0_FORCE_NULLABLE,
+      OperandTypes.family(SqlTypeFamily.ANY, SqlTypeFamily.NUMERIC));
+  static final SqlAggFunction APPROX_QUANTILE = agg("APPROX_QUANTILE", ReturnTypes.ARG0_FORCE_NULLABLE,
+      OperandTypes.family(SqlTypeFamily.ANY, SqlTypeFamily.NUMERIC));
+
+  // --- dates
+  static final SqlFunction MAKE_DATE = scalar("MAKE_DATE", ReturnTypes.explicit(SqlTypeName.DATE),
+      OperandTypes.family(SqlTypeFamily.NUMERIC, SqlTypeFamily.NUMERIC, SqlTypeFamily.NUMERIC), SqlFunctionCategory.TIMEDATE);
+  static final SqlFunction STRPTIME = scalar("STRPTIME", ReturnTypes.explicit(SqlTypeName.TIMESTAMP),
+      OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.CHARACTER), SqlFunctionCategory.TIMEDATE);
+  static final SqlFunction LAST_DAY = scalar("LAST_DAY", ReturnTypes.explicit(SqlTypeName.DATE),
+      OperandTypes.family(SqlTypeFamily.DATETIME), SqlFunctionCategory.TIMEDATE);
+  static final SqlFunction DAYNAME = scalar("DAYNAME", ReturnTypes.VARCHAR_NULLABLE,
+      OperandTypes.family(SqlTypeFamily.DATETIME), SqlFunctionCategory.TIMEDATE);
+  static final SqlFunction MONTHNAME = scalar("MONTHNAME", ReturnTypes.VARCHAR_NULLABLE,
+      OperandTypes.family(SqlTypeFamily.DATETIME), SqlFunctionCategory.TIMEDATE);
+  static final SqlFunction WEEK = datePart("WEEK");
+  static final SqlFunction DAYOFYEAR = datePart("DAYOFYEAR");
+  static final SqlFunction DAYOFMONTH = datePart("DAYOFMONTH");
+  /** age(a, b): the interval between two dates, as DuckDB computes it. */
+  static final SqlFunction AGE = scalar("AGE", op -> op.getTypeFactory().createTypeWithNullability(
+      op.getTypeFactory().createSqlIntervalType(new org.apache.calcite.sql.SqlIntervalQualifier(
+          org.apache.calcite.avatica.util.TimeUnit.YEAR, org.apache.calcite.avatica.util.TimeUnit.MONTH,
+          org.apache.calcite.sql.parser.SqlParserPos.ZERO)), true),
+      OperandTypes.or(OperandTypes.family(SqlTypeFamily.DATETIME),
+          OperandTypes.family(SqlTypeFamily.DATETIME, SqlTypeFamily.DATETIME)), SqlFunctionCategory.TIMEDATE);
+
+  // --- strings
+  static SqlFunction stringTest(String name) {
+    return scalar(name, ReturnTypes.BOOLEAN_NULLABLE,
+        OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.CHARACTER), SqlFunctionCategory.STRING);
+  }
+
+  static final SqlFunction CONTAINS = stringTest("CONTAINS");
+  static final SqlFunction ENDS_WITH = stringTest("ENDS_WITH");
+  static final SqlFunction PREFIX = stringTest("PREFIX");
+  static final SqlFunction SUFFIX = stringTest("SUFFIX");
+  static final SqlFunction STRLEN = scalar("STRLEN", ReturnTypes.BIGINT_NULLABLE,
+      OperandTypes.family(SqlTypeFamily.CHARACTER), SqlFunctionCategory.STRING);
+  static final SqlFunction LPAD = scalar("LPAD", ReturnTypes.VARCHAR_NULLABLE,
+      OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER, SqlTypeFamily.CHARACTER), SqlFunctionCategory.STRING);
+  static final SqlFunction RPAD = scalar("RPAD", ReturnTypes.VARCHAR_NULLABLE,
+      OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER, SqlTypeFamily.CHARACTER), SqlFunctionCategory.STRING);
+  static final SqlFunction SPLIT_PART = scalar("SPLIT_PART", ReturnTypes.VARCHAR_NULLABLE,
+      OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER), SqlFunctionCategory.STRING);
+  static final SqlFunction RIGHT = scalar("RIGHT", ReturnTypes.VARCHAR_NULLABLE,
+      OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER), SqlFunctionCategory.STRING);
+  static final SqlFunction SUBSTR = scalar("SUBSTR", ReturnTypes.VARCHAR_NULLABLE,
+      OperandTypes.or(OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER),
+          OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER, SqlTypeFamily.INTEGER)), SqlFunctionCategory.STRING);
+  static final SqlFunction REGEXP_EXTRACT = scalar("REGEXP_EXTRACT", ReturnTypes.VARCHAR_NULLABLE,
+      OperandTypes.or(OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.CHARACTER),
+          OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER)), SqlFunctionCategory.STRING);
+  static final SqlFunction REGEXP_REPLACE = scalar("REGEXP_REPLACE", ReturnTypes.VARCHAR_NULLABLE,
+      OperandTypes.or(OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.CHARACTER, SqlTypeFamily.CHARACTER),
+          OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.CHARACTER, SqlTypeFamily.CHARACTER, SqlTypeFamily.CHARACTER)),
+      SqlFunctionCategory.STRING);
+
+  // --- numbers
+  static final SqlFunction LOG = scalar("LOG", ReturnTypes.DOUBLE_NULLABLE,
+      OperandTypes.or(OperandTypes.NUMERIC, OperandTypes.NUMERIC_NUMERIC), SqlFunctionCategory.NUMERIC);
+  static final SqlFunction POW = scalar("POW", ReturnTypes.DOUBLE_NULLABLE, OperandTypes.NUMERIC_NUMERIC,
+      SqlFunctionCategory.NUMERIC);
+
+  // --- lists (values only: nothing here reads a file or a catalog)
+  static final SqlFunction LIST_CONTAINS = scalar("LIST_CONTAINS", ReturnTypes.BOOLEAN_NULLABLE,
+      OperandTypes.family(SqlTypeFamily.ARRAY, SqlTypeFamily.ANY), SqlFunctionCategory.SYSTEM);
+  static final SqlFunction LIST_SORT = scalar("LIST_SORT", ReturnTypes.ARG0_NULLABLE,
+      OperandTypes.family(SqlTypeFamily.ARRAY), SqlFunctionCategory.SYSTEM);
+  static final SqlFunction LIST_DISTINCT = scalar("LIST_DISTINCT", ReturnTypes.ARG0_NULLABLE,
+      OperandTypes.family(SqlTypeFamily.ARRAY), SqlFunctionCategory.SYSTEM);
+  static final SqlFunction LEN = scalar("LEN", ReturnTypes.BIGINT_NULLABLE,
+      OperandTypes.or(OperandTypes.family(SqlTypeFamily.ARRAY), OperandTypes.family(SqlTypeFamily.CHARACTER)),
+      SqlFunctionCategory.SYSTEM);
 }

@@ -21,9 +21,29 @@ final class DuckDbUnparse {
         .withClauseEndsLine(false)
         .withSelectListItemsOnSeparateLines(false)
         .withIndentation(0));
-    node.unparse(writer, 0, 0);
+    node.accept(USING_COLUMNS).unparse(writer, 0, 0);
     return oneLine(writer.toSqlString().getSql());
   }
+
+  /**
+   * Calcite spells out {@code SELECT *} over {@code JOIN ... USING (k)} as
+   * {@code COALESCE(a.k, b.k AS k0) AS k}, an alias where DuckDB (and Calcite's own parser) allow
+   * none; the alias inside is dropped.
+   */
+  private static final org.apache.calcite.sql.util.SqlShuttle USING_COLUMNS = new org.apache.calcite.sql.util.SqlShuttle() {
+    @Override
+    public SqlNode visit(org.apache.calcite.sql.SqlCall call) {
+      if (call.getKind() == org.apache.calcite.sql.SqlKind.COALESCE) {
+        for (int i = 0; i < call.operandCount(); i++) {
+          SqlNode operand = call.operand(i);
+          if (operand != null && operand.getKind() == org.apache.calcite.sql.SqlKind.AS) {
+            call.setOperand(i, ((org.apache.calcite.sql.SqlCall) operand).operand(0));
+          }
+        }
+      }
+      return super.visit(call);
+    }
+  };
 
   /** Joins the writer's lines with single spaces, leaving string literals and quoted names alone. */
   static String oneLine(String sql) {

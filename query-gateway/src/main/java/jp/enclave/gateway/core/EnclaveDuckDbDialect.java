@@ -32,8 +32,21 @@ final class EnclaveDuckDbDialect extends DuckDBSqlDialect {
     return false;
   }
 
+  /** Functions written with a quoted name: Calcite's parsers give their bare names other grammars. */
+  private static final java.util.Set<String> QUOTED_NAMES = java.util.Set.of("DATE_DIFF", "DATE_PART");
+
   @Override
   public void unparseCall(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
+    if (QUOTED_NAMES.contains(call.getOperator().getName()) && call.getOperator() instanceof org.apache.calcite.sql.SqlFunction) {
+      writer.print("\"" + call.getOperator().getName().toLowerCase(java.util.Locale.ROOT) + "\"");
+      SqlWriter.Frame frame = writer.startList("(", ")");
+      for (SqlNode operand : call.getOperandList()) {
+        writer.sep(",");
+        operand.unparse(writer, 0, 0);
+      }
+      writer.endList(frame);
+      return;
+    }
     if (call.getKind() == SqlKind.FLOOR && call.operandCount() == 2) {
       writer.print("DATE_TRUNC");
       SqlWriter.Frame frame = writer.startList("(", ")");

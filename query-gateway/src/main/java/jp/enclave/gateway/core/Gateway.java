@@ -216,7 +216,7 @@ public final class Gateway implements AutoCloseable {
     SqlNode validated;
     ColumnReads.Reads reads;
     try {
-      SqlNode parsed = SqlParsing.parse(text.text());
+      SqlNode parsed = DuckDbSugar.expand(SqlParsing.parse(text.text()), catalog);
       new ShapeCheck(config).check(parsed);
       CatalogValidation.Validated v = new CatalogValidation(catalog).resolve(parsed);
       validated = v.node();

@@ -5,6 +5,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -21,7 +22,7 @@ final class InputGuard {
 
   /** Calcite's reserved words: an alias after AS that is one (AS month) is quoted for the parser. */
   private static final org.apache.calcite.sql.parser.SqlAbstractParserImpl.Metadata RESERVED =
-      org.apache.calcite.sql.parser.SqlParser.create("").getMetadata();
+      org.apache.calcite.sql.parser.SqlParser.create("", SqlParsing.CONFIG).getMetadata();
 
   /** Reserved words that follow AS as a type in CAST(x AS DATE), never quoted. */
   private static final Set<String> TYPE_NAMES = Set.of("DATE", "TIME", "TIMESTAMP", "INTEGER", "INT", "BIGINT",
@@ -32,16 +33,17 @@ final class InputGuard {
   private final Set<String> reservedNames;
 
   /**
-   * The statement to parse, and where the guard quoted a catalog name that Calcite reserves (such
-   * as lab_result.value) so positions can be mapped back to the researcher's text.
+   * The statement to parse, and the edits the guard made to the researcher's text (a reserved
+   * catalog name quoted, a DuckDB spelling respelled for the parser), each {line, column, length
+   * change}, so positions can be mapped back to the researcher's text.
    */
-  record Prepared(String text, java.util.List<int[]> quoted) {
+  record Prepared(String text, java.util.List<int[]> edits) {
     /** The researcher's column for a position in the prepared text. */
     int originalColumn(int line, int column) {
       int shift = 0;
-      for (int[] q : quoted) {
-        if (q[0] == line && q[1] < column - shift) {
-          shift += 2;
+      for (int[] e : edits) {
+        if (e[0] == line && e[1] < column - shift) {
+          shift += e[2];
         }
       }
       return column - shift;
@@ -49,9 +51,31 @@ final class InputGuard {
 
     /** The refusal with its position moved back into the researcher's own text. */
     GatewayRefusal located(GatewayRefusal r) {
-      return quoted.isEmpty() ? r : r.atColumn(originalColumn(r.refusal().line(), r.refusal().column()));
+      return edits.isEmpty() ? r : r.atColumn(originalColumn(r.refusal().line(), r.refusal().column()));
     }
   }
+
+  /**
+   * DuckDB spellings Calcite's parser reads differently, respelled before parsing (same meaning in
+   * DuckDB, so the rewritten query still runs what the researcher wrote). Babel reads DATEDIFF,
+   * DATE_DIFF, DATEPART and DATE_PART with other databases' grammars, so their names are quoted; LIST(x ORDER BY y) is DuckDB's ARRAY_AGG.
+   */
+  static final Map<String, String> FUNCTION_SPELLINGS = Map.of(
+      "DATEDIFF", "\"date_diff\"",
+      "DATE_DIFF", "\"date_diff\"",
+      "DATEPART", "\"date_part\"",
+      "DATE_PART", "\"date_part\"",
+      "LIST", "array_agg");
+
+  /** Plural interval units DuckDB accepts after INTERVAL n. */
+  private static final Set<String> PLURAL_UNITS = Set.of("YEARS", "MONTHS", "DAYS", "HOURS", "MINUTES", "SECONDS");
+
+  /** INTERVAL '2 years' → INTERVAL '2' YEAR: DuckDB's quoted form, Calcite's spelling. */
+  private static final java.util.regex.Pattern QUOTED_INTERVAL = java.util.regex.Pattern.compile(
+      "'\\s*(\\d+)\\s*(year|month|week|day|hour|minute|second)s?\\s*'", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+  /** The identifier GROUP BY ALL / ORDER BY ALL stand for until {@link DuckDbSugar} expands them. */
+  static final String ALL_PLACEHOLDER = "\u00a7all";
 
   InputGuard(GatewayConfig config, Set<String> reservedNames) {
     this.config = config;
@@ -83,9 +107,12 @@ final class InputGuard {
     int firstCol = 0;
     int i = 0;
     int n = sql.length();
-    java.util.List<int[]> quoted = new java.util.ArrayList<>();
+    java.util.List<int[]> edits = new java.util.ArrayList<>();
     StringBuilder out = new StringBuilder(sql.length() + 8);
     String previousWord = null;
+    String wordBefore = null;
+    // The last character that is not blank or comment: tells a list literal [1, 2] from a subscript x[1].
+    char lastSignificant = 0;
     int copied = 0;
     while (i < n) {
       int cp = sql.codePointAt(i);
@@ -112,6 +139,16 @@ final class InputGuard {
           close += Character.charCount(q);
         }
         int next = Math.min(close + 1, n);
+        if (c == '\'' && "INTERVAL".equalsIgnoreCase(previousWord)) {
+          java.util.regex.Matcher m = QUOTED_INTERVAL.matcher(sql.substring(i, next));
+          if (m.matches() && !unitFollows(sql, next)) {
+            boolean week = m.group(2).equalsIgnoreCase("week");
+            String with = "'" + (week ? Long.parseLong(m.group(1)) * 7 : Long.parseLong(m.group(1))) + "' "
+                + (week ? "DAY" : m.group(2).toUpperCase(Locale.ROOT));
+            copied = edit(out, sql, copied, i, next, with, line, col, edits);
+          }
+        }
+        lastSignificant = c;
         int[] lc = advance(sql, i, next, line, col);
         line = lc[0];
         col = lc[1];
@@ -140,6 +177,15 @@ final class InputGuard {
       }
       if (!Character.isWhitespace(c) && !Character.isLetter(cp) && c != '_') {
         previousWord = null;
+        wordBefore = null;
+      }
+      if (c == '[' && !(lastSignificant == 'a' || lastSignificant == ')' || lastSignificant == ']'
+          || lastSignificant == '"')) {
+        // DuckDB's list literal; Calcite spells it ARRAY[...], which DuckDB reads as the same list.
+        copied = edit(out, sql, copied, i, i, "ARRAY", line, col, edits);
+      }
+      if (!Character.isWhitespace(c)) {
+        lastSignificant = c;
       }
       if (c == '(') {
         depth++;
@@ -163,19 +209,28 @@ final class InputGuard {
           j += Character.charCount(sql.codePointAt(j));
         }
         String word = sql.substring(i, j);
+        String upper = word.toUpperCase(Locale.ROOT);
         if (firstWord == null) {
           firstWord = word;
           firstLine = line;
           firstCol = col;
+        } else if (FUNCTION_SPELLINGS.containsKey(upper) && calledAsFunction(sql, j)) {
+          copied = edit(out, sql, copied, i, j, FUNCTION_SPELLINGS.get(upper), line, col, edits);
+        } else if (upper.equals("ALL") && "BY".equalsIgnoreCase(previousWord)
+            && ("GROUP".equalsIgnoreCase(wordBefore) || "ORDER".equalsIgnoreCase(wordBefore))) {
+          copied = edit(out, sql, copied, i, j, '"' + ALL_PLACEHOLDER + '"', line, col, edits);
+        } else if (PLURAL_UNITS.contains(upper) && INTERVAL_NUMBER.matcher(sql.substring(Math.max(0, i - 64), i)).find()) {
+          copied = edit(out, sql, copied, i, j, upper.substring(0, upper.length() - 1), line, col, edits);
         } else if ((reservedNames.contains(word.toLowerCase(Locale.ROOT))
             || "AS".equalsIgnoreCase(previousWord) && RESERVED.isReservedWord(word.toUpperCase(Locale.ROOT))
                 && !TYPE_NAMES.contains(word.toUpperCase(Locale.ROOT)))
             && !calledAsFunction(sql, j)) {
-          out.append(sql, copied, i).append('"').append(word.toLowerCase(Locale.ROOT)).append('"');
-          copied = j;
-          quoted.add(new int[] {line, col});
+          copied = edit(out, sql, copied, i, j, '"' + word.toLowerCase(Locale.ROOT) + '"', line, col, edits);
         }
+        wordBefore = previousWord;
         previousWord = word;
+        // After a keyword (SELECT [1, 2], IN [..]) a bracket opens a list; after a name, a subscript.
+        lastSignificant = RESERVED.isReservedWord(upper) && !reservedNames.contains(word.toLowerCase(Locale.ROOT)) ? 'k' : 'a';
         col += j - i;
         i = j;
         continue;
@@ -196,7 +251,26 @@ final class InputGuard {
           firstWord.toUpperCase(Locale.ROOT));
     }
     out.append(sql, copied, Math.max(copied, end));
-    return new Prepared(out.toString(), quoted);
+    return new Prepared(out.toString(), edits);
+  }
+
+  private static final java.util.regex.Pattern INTERVAL_NUMBER =
+      java.util.regex.Pattern.compile("(?i)\\bINTERVAL\\s+\\d+\\s+$");
+
+  /** Replaces sql[from, to) by {@code with} in the prepared text; returns the new copy mark. */
+  private static int edit(StringBuilder out, String sql, int copied, int from, int to, String with, int line, int col,
+      java.util.List<int[]> edits) {
+    out.append(sql, copied, from).append(with);
+    edits.add(new int[] {line, col, with.length() - (to - from)});
+    return to;
+  }
+
+  /** True if a unit keyword follows (INTERVAL '30' DAY): then the literal is already Calcite's form. */
+  private static boolean unitFollows(String sql, int from) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*([A-Za-z]+)").matcher(sql);
+    m.region(from, sql.length());
+    return m.lookingAt() && Set.of("YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "YEARS", "MONTHS", "DAYS",
+        "HOURS", "MINUTES", "SECONDS").contains(m.group(1).toUpperCase(Locale.ROOT));
   }
 
   private static boolean calledAsFunction(String sql, int from) {

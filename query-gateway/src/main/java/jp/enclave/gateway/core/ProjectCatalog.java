@@ -65,15 +65,17 @@ public final class ProjectCatalog {
       }
     }
     this.tables = java.util.Collections.unmodifiableMap(t);
+    // Quoted: every catalog name the parser knows as a keyword, reserved or not. Babel accepts
+    // most keywords as names, but reads some as syntax (VALUE - 5 would become a VALUES row).
     org.apache.calcite.sql.parser.SqlAbstractParserImpl.Metadata md =
-        org.apache.calcite.sql.parser.SqlParser.create("").getMetadata();
+        org.apache.calcite.sql.parser.SqlParser.create("", SqlParsing.CONFIG).getMetadata();
     Set<String> reserved = new java.util.HashSet<>();
     for (TableInfo info : t.values()) {
-      if (md.isReservedWord(info.name().toUpperCase(Locale.ROOT))) {
+      if (md.isKeyword(info.name().toUpperCase(Locale.ROOT))) {
         reserved.add(info.name().toLowerCase(Locale.ROOT));
       }
       for (ColumnInfo c : info.columns().values()) {
-        if (md.isReservedWord(c.name().toUpperCase(Locale.ROOT))) {
+        if (md.isKeyword(c.name().toUpperCase(Locale.ROOT))) {
           reserved.add(c.name().toLowerCase(Locale.ROOT));
         }
       }

@@ -118,6 +118,9 @@ final class ShapeCheck {
       }
       return;
     }
+    if (Allowlists.STAR_MODIFIERS.contains(op.getName())) {
+      return;
+    }
     if (op instanceof SqlFunction || kind == SqlKind.OTHER || kind == SqlKind.OTHER_FUNCTION) {
       String name = op.getName();
       if (Allowlists.function(name).isEmpty()) {

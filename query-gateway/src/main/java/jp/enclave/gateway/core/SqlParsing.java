@@ -22,6 +22,7 @@ final class SqlParsing {
   static final SqlConformanceEnum CONFORMANCE = SqlConformanceEnum.LENIENT;
 
   static final SqlParser.Config CONFIG = SqlParser.config()
+      .withParserFactory(org.apache.calcite.sql.parser.babel.SqlBabelParserImpl.FACTORY)
       .withQuoting(Quoting.DOUBLE_QUOTE)
       .withUnquotedCasing(Casing.UNCHANGED)
       .withQuotedCasing(Casing.UNCHANGED)

@@ -1,0 +1,156 @@
+package jp.enclave.gateway.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.SqlOrderBy;
+import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.util.SqlShuttle;
+
+/**
+ * DuckDB shorthand written out in standard SQL before the shape check, so every later stage
+ * (allowlists, validation, both column checks, the unparse) sees only forms it already knows:
+ * {@code x::T} becomes {@code CAST(x AS T)}; {@code GROUP BY ALL} groups by the ordinals of the
+ * select items that hold no aggregate; {@code ORDER BY ALL} orders by every select item in turn;
+ * a table alias list shorter than the table ({@code patient AS p(pid)}) keeps the names of the
+ * columns it does not rename.
+ * The result means what DuckDB gives the shorthand.
+ */
+final class DuckDbSugar extends SqlShuttle {
+  private final ProjectCatalog catalog;
+
+  private DuckDbSugar(ProjectCatalog catalog) {
+    this.catalog = catalog;
+  }
+
+  static SqlNode expand(SqlNode root, ProjectCatalog catalog) {
+    return root.accept(new DuckDbSugar(catalog));
+  }
+
+  @Override
+  public SqlNode visit(SqlCall call) {
+    if (call.getKind() == SqlKind.CAST && call.getOperator() != SqlStdOperatorTable.CAST && call.operandCount() == 2) {
+      // Babel's x::T (the infix cast) as the standard CAST(x AS T).
+      SqlNode operand = call.operand(0).accept(this);
+      return SqlStdOperatorTable.CAST.createCall(call.getParserPosition(), operand, call.operand(1));
+    }
+    if (call instanceof SqlOrderBy orderBy && isAll(orderBy.orderList)) {
+      SqlNode query = orderBy.query.accept(this);
+      SqlNodeList order = allOrdinals(query, orderBy.orderList);
+      return new SqlOrderBy(orderBy.getParserPosition(), query, order, orderBy.offset, orderBy.fetch);
+    }
+    if (call.getKind() == SqlKind.AS && call.operandCount() > 2 && call.operand(0) instanceof SqlIdentifier table) {
+      var info = catalog.table(table.names.get(table.names.size() - 1));
+      if (info.isPresent() && call.operandCount() - 2 < info.get().columns().size()) {
+        List<SqlNode> operands = new ArrayList<>(call.getOperandList());
+        List<ProjectCatalog.ColumnInfo> columns = new ArrayList<>(info.get().columns().values());
+        for (int i = call.operandCount() - 2; i < columns.size(); i++) {
+          operands.add(new SqlIdentifier(columns.get(i).name(), call.getParserPosition()));
+        }
+        return call.getOperator().createCall(call.getFunctionQuantifier(), call.getParserPosition(),
+            operands.toArray(new SqlNode[0]));
+      }
+    }
+    if (call instanceof SqlSelect select) {
+      SqlCall out = (SqlCall) super.visit(select);
+      SqlSelect s = (SqlSelect) out;
+      if (isAll(s.getGroup())) {
+        s.setGroupBy(groupByAll(s));
+      }
+      if (isAll(s.getOrderList())) {
+        s.setOrderBy(allOrdinals(s, s.getOrderList()));
+      }
+      return s;
+    }
+    return super.visit(call);
+  }
+
+  private static boolean isAll(SqlNodeList list) {
+    return list != null && list.size() == 1 && placeholder(list.get(0)) != null;
+  }
+
+  /** The placeholder identifier the input guard put for ALL, under any DESC / NULLS wrappers. */
+  private static SqlIdentifier placeholder(SqlNode n) {
+    if (n instanceof SqlIdentifier id && id.isSimple() && id.getSimple().equals(InputGuard.ALL_PLACEHOLDER)) {
+      return id;
+    }
+    if (n instanceof SqlCall c && c.operandCount() == 1
+        && (c.getKind() == SqlKind.DESCENDING || c.getKind() == SqlKind.NULLS_FIRST || c.getKind() == SqlKind.NULLS_LAST)) {
+      return placeholder(c.operand(0));
+    }
+    return null;
+  }
+
+  private static SqlNodeList groupByAll(SqlSelect select) {
+    SqlNodeList items = plainItems(select, "GROUP BY ALL");
+    List<SqlNode> keys = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      if (!hasAggregate(items.get(i))) {
+        keys.add(SqlLiteral.createExactNumeric(Integer.toString(i + 1), items.get(i).getParserPosition()));
+      }
+    }
+    return new SqlNodeList(keys, select.getGroup().getParserPosition());
+  }
+
+  /** ORDER BY ALL [DESC] [NULLS ...]: every select item in turn, each with the same direction. */
+  private static SqlNodeList allOrdinals(SqlNode query, SqlNodeList order) {
+    if (!(query instanceof SqlSelect select)) {
+      throw Refusals.denyConstruct(order.getParserPosition(), "ORDER BY ALL after a set operation (name the columns)");
+    }
+    SqlNodeList items = plainItems(select, "ORDER BY ALL");
+    List<SqlNode> keys = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      SqlNode key = SqlLiteral.createExactNumeric(Integer.toString(i + 1), order.getParserPosition());
+      keys.add(wrapLike(order.get(0), key));
+    }
+    return new SqlNodeList(keys, order.getParserPosition());
+  }
+
+  private static SqlNode wrapLike(SqlNode template, SqlNode key) {
+    if (template instanceof SqlCall c && c.operandCount() == 1) {
+      return c.getOperator().createCall(c.getParserPosition(), wrapLike(c.operand(0), key));
+    }
+    return key;
+  }
+
+  private static SqlNodeList plainItems(SqlSelect select, String what) {
+    for (SqlNode item : select.getSelectList()) {
+      SqlNode e = item.getKind() == SqlKind.AS ? ((SqlCall) item).operand(0) : item;
+      if (e instanceof SqlIdentifier id && id.isStar() || e.getKind() == SqlKind.OTHER && e.toString().contains("*")) {
+        throw Refusals.denyConstruct(item.getParserPosition(), what + " with * in the select list (name the columns)");
+      }
+    }
+    return select.getSelectList();
+  }
+
+  /** True if the expression calls an aggregate outside any window (OVER). */
+  private static boolean hasAggregate(SqlNode node) {
+    if (!(node instanceof SqlCall call)) {
+      return false;
+    }
+    if (call.getKind() == SqlKind.OVER) {
+      return false;
+    }
+    if (isAggregate(call.getOperator())) {
+      return true;
+    }
+    for (SqlNode operand : call.getOperandList()) {
+      if (operand != null && hasAggregate(operand)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isAggregate(SqlOperator op) {
+    return op.isAggregator()
+        || Allowlists.function(op.getName()).map(r -> r.operator().isAggregator()).orElse(false);
+  }
+}
