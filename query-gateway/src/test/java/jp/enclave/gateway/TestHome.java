@@ -50,7 +50,8 @@ public final class TestHome {
    */
   public static List<String> rawRows(jp.enclave.gateway.core.Gateway gateway, String sql) throws java.sql.SQLException {
     List<String> out = new java.util.ArrayList<>();
-    try (java.sql.Statement s = jp.enclave.gateway.core.GatewayTestAccess.raw(gateway).createStatement();
+    try (java.sql.Connection c = jp.enclave.gateway.core.GatewayTestAccess.raw(gateway);
+        java.sql.Statement s = c.createStatement();
         java.sql.ResultSet rs = s.executeQuery(sql)) {
       int columns = rs.getMetaData().getColumnCount();
       while (rs.next()) {

@@ -3,16 +3,12 @@ package jp.enclave.gateway.core;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import jp.enclave.audit.AuditLog;
@@ -24,10 +20,8 @@ import jp.enclave.sealed.PrivateScratch;
 import jp.enclave.sealed.extract.ExtractManifest;
 import jp.enclave.sealed.extract.SealedExtract;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.calcite.sql.SqlNode;
-import org.duckdb.DuckDBConnection;
 
 /**
  * The gateway core for one project, independent of any wire protocol: plan (guard → parse →
@@ -37,13 +31,14 @@ import org.duckdb.DuckDBConnection;
 public final class Gateway implements AutoCloseable {
   private final GatewayConfig config;
   private final ProjectCatalog catalog;
-  private final ExtractDatabase database;
+  private final jp.enclave.gateway.worker.WorkerPool workers;
+  private final Path extractFile;
   private final ScanCheck scanCheck;
   private final PrivateScratch scratch;
   private final AuditLog audit;
   private final InputGuard guard;
   private final Authorization authorization;
-  private final Semaphore slots;
+  private final Admission admission;
   private final ScheduledExecutorService timer;
   private final Clock clock;
   private final com.google.common.cache.Cache<String, Compiled> compiledQueries;
@@ -55,13 +50,22 @@ public final class Gateway implements AutoCloseable {
     this.config = config;
     this.catalog = new ProjectCatalog(manifest);
     this.scratch = scratch;
-    this.database = ExtractDatabase.open(database, scratch.dir().resolve("spill"), config);
-    this.scanCheck = ScanCheck.open(catalog);
     this.audit = audit;
+    this.extractFile = database;
+    this.workers = new jp.enclave.gateway.worker.WorkerPool(database, scratch.dir(),
+        new jp.enclave.gateway.worker.ExecutionWorker.Settings(config.memoryLimit(), workerCapBytes(config),
+            config.threads(), config.maxConcurrentQueries(), config.workerGrace(), java.time.Duration.ofSeconds(60)),
+        config.maxWorkers(),
+        (event, data) -> {
+          Map<String, Object> d = new LinkedHashMap<>(data);
+          d.put("project", manifest.projectId());
+          audit.append(event, d);
+        });
     this.guard = new InputGuard(config, catalog.reservedNames());
     this.authorization = new Authorization(policies, catalog,
         new ProjectFacts(manifest.projectId(), config.projectApprovedUntil(), config.freeTextOnsite()));
-    this.slots = new Semaphore(config.maxConcurrentQueries(), true);
+    this.scanCheck = new ScanCheck(catalog);
+    this.admission = new Admission(config.maxConcurrentQueries(), config.maxQueriesPerUser(), config.maxQueriesPerSession());
     java.util.concurrent.ScheduledThreadPoolExecutor timeouts = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "gateway-timeouts-" + manifest.projectId());
       t.setDaemon(true);
@@ -93,13 +97,21 @@ public final class Gateway implements AutoCloseable {
       throw new IllegalStateException("no extract KEK at " + kek + "; the gateway never creates keys");
     }
     KeyVault vault = new KeyVault(home.resolve("keys/extract"), LocalKeyEncryptionKey.openOrCreate(kek));
+    // A gateway that died before closing left its trail open and perhaps its scratch behind.
+    CrashRecovery.completeTrail(audit, projectId);
     PrivateScratch scratch = PrivateScratch.create("gateway");
+    CrashRecovery.claim(scratch.dir());
+    java.util.List<String> swept = CrashRecovery.sweepStaleScratch(scratch.dir().getParent());
+    if (!swept.isEmpty()) {
+      audit.append("gateway.scratch-removed", Map.of("project", projectId, "folders", swept));
+    }
     try {
       SealedExtract.Opened opened = SealedExtract.open(
           SealedExtract.manifestPath(home.resolve("extracts"), projectId), projectId, vault, scratch);
       Gateway g = new Gateway(config, opened.manifest(), opened.database(), scratch, policies, audit, clock);
       g.audit.append("gateway.opened", Map.of("project", projectId,
-          "tables", opened.manifest().tables().size(), "manifestKeyId", opened.manifest().keyId()));
+          "tables", opened.manifest().tables().size(), "manifestKeyId", opened.manifest().keyId(),
+          "memoryCap", g.workers.capDescription()));
       return g;
     } catch (RuntimeException e) {
       scratch.close();
@@ -151,7 +163,7 @@ public final class Gateway implements AutoCloseable {
       Compiled compiled = compiledQueries.getIfPresent(sql);
       boolean compiledBefore = compiled != null;
       if (compiled == null) {
-        compiled = compile(sql);
+        compiled = compile(sql, session.userId());
       }
       Authorization.Outcome decision;
       try {
@@ -208,10 +220,11 @@ public final class Gateway implements AutoCloseable {
 
   /** Tests: the checked form of a text, with what each of the two column checks found on its own. */
   Compiled checkedForm(String sql) {
-    return compile(sql);
+    return compile(sql, "tests");
   }
 
-  private Compiled compile(String sql) {
+  /** {@code user}'s worker plans the text for the second column check (the result does not depend on who). */
+  private Compiled compile(String sql, String user) {
     InputGuard.Prepared text = guard.check(sql);
     SqlNode validated;
     ColumnReads.Reads reads;
@@ -233,7 +246,7 @@ public final class Gateway implements AutoCloseable {
     }
     // Second, independent check: what DuckDB itself would scan. The policies decide on the union.
     long s0 = System.nanoTime();
-    Map<String, java.util.Set<String>> scanned = scanCheck.scannedColumns(duckSql);
+    Map<String, java.util.Set<String>> scanned = scanCheck.scannedColumns(duckSql, planned -> explainInWorker(planned, user));
     long scanNanos = System.nanoTime() - s0;
     Map<String, java.util.List<String>> onlyDuckDb = reads.missing(scanned, catalog);
     ColumnReads.Reads decided = onlyDuckDb.isEmpty() ? reads : reads.plus(scanned, catalog);
@@ -281,59 +294,57 @@ public final class Gateway implements AutoCloseable {
   }
 
   private RunningQuery start(PlannedQuery plan, String sql, BufferAllocator allocator, boolean audited) {
-    try {
-      if (!slots.tryAcquire(config.queryTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-        throw Refusals.denyBusy(config.maxConcurrentQueries());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw Refusals.denyCancelled();
-    }
     long start = System.nanoTime();
-    DuckDBConnection conn = null;
-    Statement stmt = null;
-    ResultSet rs = null;
-    ArrowReader reader = null;
+    Admission.Ticket ticket = null;
+    jp.enclave.gateway.worker.ExecutionWorker.Call call = null;
     ScheduledFuture<?> timeout = null;
     try {
-      conn = database.borrow();
-      stmt = conn.createStatement();
+      ticket = admission.enter(plan.session(), config.queryTimeout());
       AtomicBoolean timedOut = new AtomicBoolean();
-      Statement s = stmt;
+      java.util.concurrent.atomic.AtomicReference<Runnable> stop = new java.util.concurrent.atomic.AtomicReference<>();
+      // The time limit holds from here, whether DuckDB is planning, running or waiting on a slow
+      // client: the connection to the worker is closed, and the worker gives up on the query.
       timeout = timer.schedule(() -> {
         timedOut.set(true);
-        try {
-          s.cancel();
-        } catch (SQLException e) {
-          // Finished in the meantime.
+        Runnable s = stop.get();
+        if (s != null) {
+          s.run();
         }
       }, config.queryTimeout().toMillis(), TimeUnit.MILLISECONDS);
       try {
-        rs = stmt.executeQuery(sql);
-      } catch (SQLException e) {
+        call = workers.forUser(plan.session().userId()).open(sql, config.arrowBatchRows(), config.queryTimeout(),
+            allocator, s -> {
+              stop.set(s);
+              if (timedOut.get()) {
+                s.run();
+              }
+            });
+      } catch (jp.enclave.gateway.worker.ExecutionWorker.Failure f) {
         if (timedOut.get()) {
           throw Refusals.denyTimeout(config.queryTimeout());
         }
-        throw Refusals.denyExecution(sanitize(e.getMessage()));
+        throw stopped(f.death(), f.getMessage());
+      }
+      if (timedOut.get()) {
+        call.cancel();
+        throw Refusals.denyTimeout(config.queryTimeout());
       }
       audit.awaitDurable(plan.auditSeq());
-      reader = RunningQuery.arrow(rs, allocator, config.arrowBatchRows());
-      RunningQuery q = new RunningQuery(this, plan, conn, stmt, rs, reader, start, timeout, timedOut,
-          audited ? audit : null);
-      return q;
-    } catch (SQLException | IOException | RuntimeException e) {
+      return new RunningQuery(this, plan, call, ticket, start, timeout, timedOut, audited ? audit : null);
+    } catch (IOException | RuntimeException e) {
       if (timeout != null) {
         timeout.cancel(false);
       }
-      closeQuietly(reader, rs, stmt);
-      if (conn != null) {
-        database.release(conn, false);
+      if (call != null) {
+        call.close();
       }
-      slots.release();
+      if (ticket != null) {
+        admission.leave(ticket);
+      }
       GatewayRefusal r = e instanceof GatewayRefusal g ? g : Refusals.denyExecution(sanitize(e.getMessage()));
       if (audited) {
         Map<String, Object> data = sessionData(plan.queryId(), plan.session());
-        data.put("outcome", "failed");
+        data.put("outcome", RunningQuery.outcomeOf(r));
         data.put("code", r.code());
         data.put("message", r.refusal().message());
         data.put("rows", 0);
@@ -343,9 +354,31 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  void finished(DuckDBConnection connection, boolean healthy) {
-    database.release(connection, healthy);
-    slots.release();
+  /** The refusal for a query whose worker stopped under it, saying why when it is known. */
+  GatewayRefusal stopped(jp.enclave.gateway.worker.ExecutionWorker.Death death, String detail) {
+    return switch (death) {
+      case MEMORY_CAP -> Refusals.denyMemory(config.memoryLimit());
+      case RUNAWAY -> Refusals.denyTimeout(config.queryTimeout());
+      case CRASH -> Refusals.denyExecution("the query's execution process stopped; it has been restarted, try again");
+      case NONE -> Refusals.denyExecution(sanitize(detail));
+    };
+  }
+
+  /** The operating system's cap on the worker: DuckDB's limit plus room for the worker's JVM. */
+  private static long workerCapBytes(GatewayConfig config) {
+    return config.memoryLimitBytes() + config.memoryLimitBytes() / 4 + (512L << 20);
+  }
+
+  private String explainInWorker(String duckSql, String user) {
+    try {
+      return workers.forUser(user).explain(duckSql, config.queryTimeout());
+    } catch (jp.enclave.gateway.worker.ExecutionWorker.Failure f) {
+      throw stopped(f.death(), f.getMessage());
+    }
+  }
+
+  void finished(Admission.Ticket ticket) {
+    admission.leave(ticket);
   }
 
   /** DuckDB's message without paths of the private scratch. */
@@ -358,45 +391,20 @@ public final class Gateway implements AutoCloseable {
     return m.length() > 500 ? m.substring(0, 500) + "…" : m;
   }
 
-  private static void closeQuietly(ArrowReader reader, ResultSet rs, Statement stmt) {
-    try {
-      if (reader != null) {
-        reader.close();
-      }
-    } catch (IOException | RuntimeException e) {
-      // Best effort on an already failing path.
-    }
-    try {
-      if (rs != null) {
-        rs.close();
-      }
-      if (stmt != null) {
-        stmt.close();
-      }
-    } catch (SQLException e) {
-      // Best effort on an already failing path.
-    }
+  /** Tests and the benchmark (test code) open their own DuckDB on this file for raw baselines. */
+  Path decryptedExtractForTests() {
+    return extractFile;
   }
 
-  /**
-   * A connection to the same locked-down DuckDB instance, bypassing the firewall, for the
-   * benchmark's raw-DuckDB baseline in the same process. No front end calls this.
-   */
-  public java.sql.Connection baselineConnectionForBenchmark() throws SQLException {
-    return database.borrow();
-  }
-
-  /** Internal (tests of the DuckDB lockdown): the database behind the firewall. */
-  java.sql.Connection rawConnectionForTests() {
-    return database.rootConnection();
+  jp.enclave.gateway.worker.ExecutionWorker workerForTests(String user) {
+    return workers.forUser(user);
   }
 
   @Override
   public void close() {
     timer.shutdownNow();
     try {
-      scanCheck.close();
-      database.close();
+      workers.close();
     } finally {
       scratch.close();
       audit.append("gateway.closed", Map.of("project", catalog.projectId()));

@@ -5,51 +5,65 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Immutable gateway settings; change one with {@code withX(...)}, which returns a copy. Defaults
- * are the safe ones: limits on, free text off.
+ * Immutable gateway settings; change one with {@code withX(...)}, which returns a checked copy.
+ * Defaults are the safe ones: limits on, free text off.
  */
-public final class GatewayConfig {
-  private final int maxQueryChars;
-  private final int maxNestingDepth;
-  private final int maxNodes;
-  private final Duration queryTimeout;
-  private final String memoryLimit;
-  private final int threads;
-  private final int maxConcurrentQueries;
-  private final int arrowBatchRows;
-  private final Duration handleTtl;
-  private final boolean auditSync;
-  private final Instant projectApprovedUntil;
-  private final boolean freeTextOnsite;
+public final class GatewayConfig implements Cloneable {
+  private int maxQueryChars = 100_000;
+  private int maxNestingDepth = 64;
+  private int maxNodes = 20_000;
+  private Duration queryTimeout = Duration.ofMinutes(10);
+  private String memoryLimit = "4GB";
+  private int threads = 2;
+  private int maxConcurrentQueries = 8;
+  private int maxQueriesPerUser = 4;
+  private int maxQueriesPerSession = 3;
+  private int maxWorkers = 4;
+  private int arrowBatchRows = 65_536;
+  private Duration handleTtl = Duration.ofMinutes(5);
+  private Duration workerGrace = Duration.ofSeconds(1);
+  private boolean auditSync = true;
+  private Instant projectApprovedUntil = Instant.EPOCH;
+  private boolean freeTextOnsite = false;
 
-  private GatewayConfig(int maxQueryChars, int maxNestingDepth, int maxNodes, Duration queryTimeout,
-      String memoryLimit, int threads, int maxConcurrentQueries, int arrowBatchRows, Duration handleTtl,
-      boolean auditSync, Instant projectApprovedUntil, boolean freeTextOnsite) {
-    this.maxQueryChars = maxQueryChars;
-    this.maxNestingDepth = maxNestingDepth;
-    this.maxNodes = maxNodes;
-    this.queryTimeout = Objects.requireNonNull(queryTimeout);
-    this.memoryLimit = Objects.requireNonNull(memoryLimit);
-    this.threads = threads;
-    this.maxConcurrentQueries = maxConcurrentQueries;
-    this.arrowBatchRows = arrowBatchRows;
-    this.handleTtl = Objects.requireNonNull(handleTtl);
-    this.auditSync = auditSync;
-    this.projectApprovedUntil = Objects.requireNonNull(projectApprovedUntil);
-    this.freeTextOnsite = freeTextOnsite;
+  private GatewayConfig() {}
+
+  /** Safe defaults; the project's approval end date must be set for queries to be allowed. */
+  public static GatewayConfig defaults() {
+    return new GatewayConfig();
+  }
+
+  private GatewayConfig copy() {
+    try {
+      return (GatewayConfig) clone();
+    } catch (CloneNotSupportedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private GatewayConfig checked() {
+    Objects.requireNonNull(queryTimeout);
+    Objects.requireNonNull(memoryLimit);
+    Objects.requireNonNull(handleTtl);
+    Objects.requireNonNull(workerGrace);
+    Objects.requireNonNull(projectApprovedUntil);
     if (maxQueryChars < 1 || maxNestingDepth < 1 || maxNodes < 1 || threads < 1 || maxConcurrentQueries < 1
-        || arrowBatchRows < 1 || queryTimeout.isNegative() || queryTimeout.isZero()) {
+        || maxQueriesPerUser < 1 || maxWorkers < 1 || maxQueriesPerSession < 1 || arrowBatchRows < 1
+        || queryTimeout.isNegative() || queryTimeout.isZero() || workerGrace.isNegative()) {
       throw new IllegalArgumentException("gateway limits must be positive");
     }
     if (!memoryLimit.matches("[0-9]+(\\.[0-9]+)?\\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)")) {
       throw new IllegalArgumentException("memory limit must look like 4GB, not " + memoryLimit);
     }
+    return this;
   }
 
-  /** Safe defaults; the project's approval end date must be set for queries to be allowed. */
-  public static GatewayConfig defaults() {
-    return new GatewayConfig(100_000, 64, 20_000, Duration.ofMinutes(10), "4GB", 2, 8, 65_536,
-        Duration.ofMinutes(5), true, Instant.EPOCH, false);
+  /** DuckDB's memory_limit in bytes. */
+  public long memoryLimitBytes() {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9.]+)\\s*([KMGT])i?B").matcher(memoryLimit);
+    m.matches();
+    int shift = switch (m.group(2)) { case "K" -> 10; case "M" -> 20; case "G" -> 30; default -> 40; };
+    return (long) (Double.parseDouble(m.group(1)) * (1L << shift));
   }
 
   public int maxQueryChars() { return maxQueryChars; }
@@ -59,59 +73,115 @@ public final class GatewayConfig {
   public String memoryLimit() { return memoryLimit; }
   public int threads() { return threads; }
   public int maxConcurrentQueries() { return maxConcurrentQueries; }
+  public int maxQueriesPerUser() { return maxQueriesPerUser; }
+  public int maxQueriesPerSession() { return maxQueriesPerSession; }
+  public int maxWorkers() { return maxWorkers; }
   public int arrowBatchRows() { return arrowBatchRows; }
   public Duration handleTtl() { return handleTtl; }
+  public Duration workerGrace() { return workerGrace; }
   public boolean auditSync() { return auditSync; }
   public Instant projectApprovedUntil() { return projectApprovedUntil; }
   public boolean freeTextOnsite() { return freeTextOnsite; }
 
   public GatewayConfig withMaxQueryChars(int v) {
-    return new GatewayConfig(v, maxNestingDepth, maxNodes, queryTimeout, memoryLimit, threads, maxConcurrentQueries, arrowBatchRows, handleTtl, auditSync, projectApprovedUntil, freeTextOnsite);
+    GatewayConfig c = copy();
+    c.maxQueryChars = v;
+    return c.checked();
   }
 
   public GatewayConfig withMaxNestingDepth(int v) {
-    return new GatewayConfig(maxQueryChars, v, maxNodes, queryTimeout, memoryLimit, threads, maxConcurrentQueries, arrowBatchRows, handleTtl, auditSync, projectApprovedUntil, freeTextOnsite);
+    GatewayConfig c = copy();
+    c.maxNestingDepth = v;
+    return c.checked();
   }
 
   public GatewayConfig withMaxNodes(int v) {
-    return new GatewayConfig(maxQueryChars, maxNestingDepth, v, queryTimeout, memoryLimit, threads, maxConcurrentQueries, arrowBatchRows, handleTtl, auditSync, projectApprovedUntil, freeTextOnsite);
+    GatewayConfig c = copy();
+    c.maxNodes = v;
+    return c.checked();
   }
 
   public GatewayConfig withQueryTimeout(Duration v) {
-    return new GatewayConfig(maxQueryChars, maxNestingDepth, maxNodes, v, memoryLimit, threads, maxConcurrentQueries, arrowBatchRows, handleTtl, auditSync, projectApprovedUntil, freeTextOnsite);
+    GatewayConfig c = copy();
+    c.queryTimeout = v;
+    return c.checked();
   }
 
   public GatewayConfig withMemoryLimit(String v) {
-    return new GatewayConfig(maxQueryChars, maxNestingDepth, maxNodes, queryTimeout, v, threads, maxConcurrentQueries, arrowBatchRows, handleTtl, auditSync, projectApprovedUntil, freeTextOnsite);
+    GatewayConfig c = copy();
+    c.memoryLimit = v;
+    return c.checked();
   }
 
   public GatewayConfig withThreads(int v) {
-    return new GatewayConfig(maxQueryChars, maxNestingDepth, maxNodes, queryTimeout, memoryLimit, v, maxConcurrentQueries, arrowBatchRows, handleTtl, auditSync, projectApprovedUntil, freeTextOnsite);
+    GatewayConfig c = copy();
+    c.threads = v;
+    return c.checked();
   }
 
   public GatewayConfig withMaxConcurrentQueries(int v) {
-    return new GatewayConfig(maxQueryChars, maxNestingDepth, maxNodes, queryTimeout, memoryLimit, threads, v, arrowBatchRows, handleTtl, auditSync, projectApprovedUntil, freeTextOnsite);
+    GatewayConfig c = copy();
+    c.maxConcurrentQueries = v;
+    return c.checked();
+  }
+
+  /** Queries one user may have running or waiting, over all their sessions. */
+  public GatewayConfig withMaxQueriesPerUser(int v) {
+    GatewayConfig c = copy();
+    c.maxQueriesPerUser = v;
+    return c.checked();
+  }
+
+  /** Queries one session may have running or waiting. */
+  public GatewayConfig withMaxQueriesPerSession(int v) {
+    GatewayConfig c = copy();
+    c.maxQueriesPerSession = v;
+    return c.checked();
+  }
+
+  /** Execution worker processes, one per researcher up to this many (then shared). */
+  public GatewayConfig withMaxWorkers(int v) {
+    GatewayConfig c = copy();
+    c.maxWorkers = v;
+    return c.checked();
   }
 
   public GatewayConfig withArrowBatchRows(int v) {
-    return new GatewayConfig(maxQueryChars, maxNestingDepth, maxNodes, queryTimeout, memoryLimit, threads, maxConcurrentQueries, v, handleTtl, auditSync, projectApprovedUntil, freeTextOnsite);
+    GatewayConfig c = copy();
+    c.arrowBatchRows = v;
+    return c.checked();
   }
 
   public GatewayConfig withHandleTtl(Duration v) {
-    return new GatewayConfig(maxQueryChars, maxNestingDepth, maxNodes, queryTimeout, memoryLimit, threads, maxConcurrentQueries, arrowBatchRows, v, auditSync, projectApprovedUntil, freeTextOnsite);
+    GatewayConfig c = copy();
+    c.handleTtl = v;
+    return c.checked();
+  }
+
+  /** How long a cancelled query may take to stop before its worker is replaced. */
+  public GatewayConfig withWorkerGrace(Duration v) {
+    GatewayConfig c = copy();
+    c.workerGrace = v;
+    return c.checked();
   }
 
   /** Whether each audit entry is forced to disk before the query proceeds. */
   public GatewayConfig withAuditSync(boolean v) {
-    return new GatewayConfig(maxQueryChars, maxNestingDepth, maxNodes, queryTimeout, memoryLimit, threads, maxConcurrentQueries, arrowBatchRows, handleTtl, v, projectApprovedUntil, freeTextOnsite);
+    GatewayConfig c = copy();
+    c.auditSync = v;
+    return c.checked();
   }
 
   public GatewayConfig withProjectApprovedUntil(Instant v) {
-    return new GatewayConfig(maxQueryChars, maxNestingDepth, maxNodes, queryTimeout, memoryLimit, threads, maxConcurrentQueries, arrowBatchRows, handleTtl, auditSync, v, freeTextOnsite);
+    GatewayConfig c = copy();
+    c.projectApprovedUntil = v;
+    return c.checked();
   }
 
   /** Whether the project's approval lets onsite sessions read free-text columns. */
   public GatewayConfig withFreeTextOnsite(boolean v) {
-    return new GatewayConfig(maxQueryChars, maxNestingDepth, maxNodes, queryTimeout, memoryLimit, threads, maxConcurrentQueries, arrowBatchRows, handleTtl, auditSync, projectApprovedUntil, v);
+    GatewayConfig c = copy();
+    c.freeTextOnsite = v;
+    return c.checked();
   }
 }

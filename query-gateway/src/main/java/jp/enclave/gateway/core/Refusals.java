@@ -136,6 +136,24 @@ public final class Refusals {
             + "), so it does not run it.");
   }
 
+  public static GatewayRefusal denySessionLimit(int max) {
+    return whole("GW-SESSION-LIMIT", Kind.RESOURCE_EXHAUSTED,
+        "This session already has " + max + " queries running or waiting, the most a session may have; "
+            + "wait for one to finish.");
+  }
+
+  public static GatewayRefusal denyUserLimit(int max) {
+    return whole("GW-USER-LIMIT", Kind.RESOURCE_EXHAUSTED,
+        "You already have " + max + " queries running or waiting over all your sessions, the most one person "
+            + "may have; wait for one to finish.");
+  }
+
+  public static GatewayRefusal denyMemory(String limit) {
+    return whole("GW-MEMORY-LIMIT", Kind.RESOURCE_EXHAUSTED,
+        "The query was stopped: it needed more memory than the " + limit + " a query may use. Aggregate or "
+            + "filter earlier, or split it.");
+  }
+
   public static GatewayRefusal denyBusy(int max) {
     return whole("GW-BUSY", Kind.RESOURCE_EXHAUSTED,
         "The project already runs " + max + " queries; try again when one finishes.");

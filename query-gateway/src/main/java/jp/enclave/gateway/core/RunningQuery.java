@@ -1,17 +1,12 @@
 package jp.enclave.gateway.core;
 
 import java.io.IOException;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
-import org.duckdb.DuckDBConnection;
-import org.duckdb.DuckDBResultSet;
 
 /**
  * One execution on DuckDB, read batch by batch as Arrow. Protocol-neutral: a front end calls
@@ -27,9 +22,8 @@ public final class RunningQuery implements AutoCloseable {
 
   private final Gateway gateway;
   private final PlannedQuery plan;
-  private final DuckDBConnection connection;
-  private final Statement statement;
-  private final ResultSet resultSet;
+  private final jp.enclave.gateway.worker.ExecutionWorker.Call call;
+  private final Admission.Ticket ticket;
   private final ArrowReader reader;
   private final ResultFingerprint fingerprint;
   private final long startNanos;
@@ -42,16 +36,15 @@ public final class RunningQuery implements AutoCloseable {
   private boolean closed;
   private final jp.enclave.audit.AuditLog auditLog;
 
-  RunningQuery(Gateway gateway, PlannedQuery plan, DuckDBConnection connection, Statement statement,
-      ResultSet resultSet, ArrowReader reader, long startNanos, ScheduledFuture<?> timeout, AtomicBoolean timedOut,
+  RunningQuery(Gateway gateway, PlannedQuery plan, jp.enclave.gateway.worker.ExecutionWorker.Call call,
+      Admission.Ticket ticket, long startNanos, ScheduledFuture<?> timeout, AtomicBoolean timedOut,
       jp.enclave.audit.AuditLog audit) throws IOException {
     this.auditLog = audit;
     this.gateway = gateway;
     this.plan = plan;
-    this.connection = connection;
-    this.statement = statement;
-    this.resultSet = resultSet;
-    this.reader = reader;
+    this.call = call;
+    this.ticket = ticket;
+    this.reader = call.reader();
     this.startNanos = startNanos;
     this.timeout = timeout;
     this.timedOut = timedOut;
@@ -104,18 +97,18 @@ public final class RunningQuery implements AutoCloseable {
   }
 
   private GatewayRefusal fail(Exception e) {
-    failure = Refusals.denyExecution(gateway.sanitize(e.getMessage()));
+    if (timedOut.get()) {
+      failure = Refusals.denyTimeout(gateway.config().queryTimeout());
+    } else {
+      failure = gateway.stopped(call.death(), e.getMessage());
+    }
     return failure;
   }
 
   /** Stops the query from any thread (client went away, or an explicit cancel). */
   public void cancel() {
     if (cancelled.compareAndSet(false, true)) {
-      try {
-        statement.cancel();
-      } catch (SQLException e) {
-        // Already finished: nothing left to stop.
-      }
+      call.cancel();
     }
   }
 
@@ -132,29 +125,16 @@ public final class RunningQuery implements AutoCloseable {
     timeout.cancel(false);
     Outcome outcome;
     if (failure != null) {
-      outcome = switch (failure.kind()) {
-        case TIMED_OUT -> Outcome.TIMED_OUT;
-        case CANCELLED -> Outcome.CANCELLED;
-        default -> Outcome.FAILED;
-      };
+      outcome = Outcome.valueOf(outcomeOf(failure).toUpperCase(java.util.Locale.ROOT));
+    } else if (timedOut.get()) {
+      outcome = Outcome.TIMED_OUT;
     } else if (cancelled.get()) {
       outcome = Outcome.CANCELLED;
     } else {
       outcome = exhausted ? Outcome.COMPLETED : Outcome.CLOSED_EARLY;
     }
-    boolean healthy = true;
-    try {
-      reader.close();
-    } catch (IOException | RuntimeException e) {
-      healthy = false;
-    }
-    try {
-      resultSet.close();
-      statement.close();
-    } catch (SQLException e) {
-      healthy = false;
-    }
-    gateway.finished(connection, healthy && (outcome == Outcome.COMPLETED || outcome == Outcome.CLOSED_EARLY));
+    call.close();
+    gateway.finished(ticket);
     if (auditLog == null) {
       return;
     }
@@ -180,8 +160,12 @@ public final class RunningQuery implements AutoCloseable {
     auditLog.flushWithin(FINISHED_FLUSH_DELAY);
   }
 
-  static ArrowReader arrow(ResultSet rs, org.apache.arrow.memory.BufferAllocator allocator, long batchRows)
-      throws SQLException {
-    return (ArrowReader) rs.unwrap(DuckDBResultSet.class).arrowExportStream(allocator, batchRows);
+  /** The audit outcome of a refusal that ended an execution. */
+  static String outcomeOf(GatewayRefusal r) {
+    return switch (r.kind()) {
+      case TIMED_OUT -> "timed_out";
+      case CANCELLED -> "cancelled";
+      default -> "failed";
+    };
   }
 }

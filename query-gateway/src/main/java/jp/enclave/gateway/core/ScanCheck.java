@@ -2,16 +2,10 @@ package jp.enclave.gateway.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -22,95 +16,33 @@ import java.util.regex.Pattern;
  * the rewritten query scans. It shares nothing with {@link ColumnReads} but the catalog: it reads
  * the {@code Table} and {@code Projections} of every scan in {@code EXPLAIN (FORMAT JSON)}.
  *
- * <p>It runs on a second, planning-only DuckDB instance in memory that holds the project's tables
- * empty (created from the manifest's names and types): it can plan every query the extract can
- * run, and holds no data. Every optimizer is off except the removal of unused columns, so the plan
- * keeps each column the query depends on: optimizers that use statistics (filter pushdown into
- * scans, empty-result pruning, constant folding) could drop a scan whose filter they decide.
+ * <p>The plan comes from the execution worker's planning instance (an empty copy of the extract's
+ * tables with every optimizer off except the removal of unused columns; see the worker's
+ * PlanningDatabase), so the check holds no data and a query built to make planning explode meets
+ * the worker's time and memory caps.
  * Anything in a plan it does not understand (a scan of an unknown table or column, a scan without
  * a projection list) is a refusal, never a pass.
  */
-final class ScanCheck implements AutoCloseable {
+final class ScanCheck {
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** The only optimizer left on: it is what makes projection lists exact. */
-  private static final String KEPT_OPTIMIZER = "unused_columns";
 
-  private final Connection connection;
+  /** Where plans come from: EXPLAIN (FORMAT JSON) of the text, as DuckDB prints it. */
+  interface Planner {
+    String explainJson(String duckSql);
+  }
+
   private final ProjectCatalog catalog;
 
-  private ScanCheck(Connection connection, ProjectCatalog catalog) {
-    this.connection = connection;
+  ScanCheck(ProjectCatalog catalog) {
     this.catalog = catalog;
-  }
-
-  static ScanCheck open(ProjectCatalog catalog) {
-    try {
-      Properties p = ExtractDatabase.lockedProperties("64MB", 1, null);
-      p.remove("duckdb.read_only");
-      p.remove("access_mode");
-      // Option names are listed by DuckDB itself, so a new DuckDB optimizer is disabled too.
-      p.setProperty("disabled_optimizers", otherOptimizers());
-      Connection c = DriverManager.getConnection("jdbc:duckdb:", p);
-      try (Statement s = c.createStatement()) {
-        for (ProjectCatalog.TableInfo t : catalog.tables().values()) {
-          StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(quote(t.name())).append(" (");
-          String sep = "";
-          for (ProjectCatalog.ColumnInfo col : t.columns().values()) {
-            ddl.append(sep).append(quote(col.name())).append(' ').append(col.duckDbType());
-            sep = ", ";
-          }
-          s.execute(ddl.append(')').toString());
-        }
-      }
-      return new ScanCheck(c, catalog);
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot open the planning instance: " + e.getMessage(), e);
-    }
-  }
-
-  private static String quote(String name) {
-    return '"' + name.replace("\"", "\"\"") + '"';
-  }
-
-  private static String otherOptimizers() throws SQLException {
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT name FROM duckdb_optimizers() ORDER BY name")) {
-      StringBuilder b = new StringBuilder();
-      boolean kept = false;
-      while (rs.next()) {
-        String name = rs.getString(1);
-        if (name.equals(KEPT_OPTIMIZER)) {
-          kept = true;
-          continue;
-        }
-        b.append(b.length() == 0 ? "" : ",").append(name);
-      }
-      if (!kept) {
-        throw new IllegalStateException("DuckDB has no " + KEPT_OPTIMIZER + " optimizer; the scan check cannot be exact");
-      }
-      return b.toString();
-    }
   }
 
   /**
    * Base columns per table (catalog spelling) that DuckDB would scan for {@code duckSql}. A plan
    * the check cannot read completely is refused.
    */
-  Map<String, Set<String>> scannedColumns(String duckSql) {
-    String plan;
-    synchronized (connection) {
-      try (Statement s = connection.createStatement();
-          ResultSet rs = s.executeQuery("EXPLAIN (FORMAT JSON) " + duckSql)) {
-        StringBuilder b = new StringBuilder();
-        while (rs.next()) {
-          b.append(rs.getString(2));
-        }
-        plan = b.toString();
-      } catch (SQLException e) {
-        throw Refusals.denyExecution(firstLine(e.getMessage()));
-      }
-    }
+  Map<String, Set<String>> scannedColumns(String duckSql, Planner planner) {
+    String plan = planner.explainJson(duckSql);
     Map<String, Set<String>> out = new TreeMap<>();
     try {
       walk(JSON.readTree(plan), out);
@@ -170,16 +102,4 @@ final class ScanCheck implements AutoCloseable {
     return Refusals.denyPlanUnchecked(what);
   }
 
-  private static String firstLine(String message) {
-    return message == null ? "unknown error" : message.lines().findFirst().orElse(message);
-  }
-
-  @Override
-  public void close() {
-    try {
-      connection.close();
-    } catch (SQLException e) {
-      // Closing a read-only planning instance cannot lose anything.
-    }
-  }
 }

@@ -146,7 +146,7 @@ public final class GatewayBenchmark implements Callable<Integer> {
       if (parts.contains(Part.PER_QUERY)) {
         perQuery(gateway, session, allocator);
       }
-      try (Connection raw = gateway.baselineConnectionForBenchmark()) {
+      try (Connection raw = jp.enclave.gateway.core.GatewayTestAccess.raw(gateway)) {
         KeysetHandle signing = SessionTokens.newSigningKeyset();
         TokenVerifier verifier = new TokenVerifier(SessionTokens.publicJwkSet(signing), project, Clock.systemUTC());
         try (FlightGatewayServer server = FlightGatewayServer.start(gateway, verifier, "127.0.0.1", 0, allocator)) {
@@ -181,7 +181,7 @@ public final class GatewayBenchmark implements Callable<Integer> {
         gateway.plan(session, sql + " /* warm-up " + fresh[0]++ + " */");
       }
     }
-    try (Connection raw = gateway.baselineConnectionForBenchmark()) {
+    try (Connection raw = jp.enclave.gateway.core.GatewayTestAccess.raw(gateway)) {
       for (Map.Entry<String, String> q : SUITE.entrySet()) {
         if (only != null && !only.contains(q.getKey())) {
           continue;

@@ -71,7 +71,7 @@ class GatewayCoreTest {
 
   @Test
   void duckDbItselfRefusesFilesExtensionsAndSettingChangesBehindTheFirewall() throws Exception {
-    try (Statement s = gateway.rawConnectionForTests().createStatement()) {
+    try (java.sql.Connection c = GatewayTestAccess.raw(gateway); Statement s = c.createStatement()) {
       for (String sql : List.of("SELECT * FROM read_csv('/etc/passwd')", "INSTALL httpfs", "LOAD httpfs",
           "SET enable_external_access = true", "SET lock_configuration = false", "ATTACH '/tmp/x.duckdb' AS x",
           "COPY patient TO '/tmp/leak.csv'", "CREATE TABLE t AS SELECT 1", "SET memory_limit = '100GB'")) {
@@ -210,7 +210,8 @@ class GatewayCoreTest {
       for (int i = 0; i < 32; i++) {
         int n = i;
         results.add(pool.submit(() -> {
-          GatewaySession s = TestHome.session("user" + (n % 4), TestHome.PROJECT, SessionKind.REMOTE);
+          // Eight researchers, one session each: each stays within its session and user limits.
+          GatewaySession s = TestHome.session("user" + (n % 8), TestHome.PROJECT, SessionKind.REMOTE);
           if (n % 5 == 0) {
             assertThatThrownBy(() -> gateway.plan(s, "SELECT * FROM read_parquet('x')")).isInstanceOf(GatewayRefusal.class);
             return -1L;

@@ -1,4 +1,4 @@
-package jp.enclave.gateway.core;
+package jp.enclave.gateway.worker;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,14 +14,14 @@ import java.util.concurrent.BlockingQueue;
 import org.duckdb.DuckDBConnection;
 
 /**
- * The project's decrypted extract, opened by DuckDB read-only and locked down: no external access
+ * The project's decrypted extract inside the execution worker, opened by DuckDB read-only and locked down: no external access
  * (files, URLs, extensions), no extension autoload or install, memory and thread limits, spill
  * only into the private RAM scratch, configuration locked so a query cannot undo any of it. The
  * settings are read back at open; if DuckDB did not take them, the gateway does not start.
  */
-final class ExtractDatabase implements AutoCloseable {
+public final class ExtractDatabase implements AutoCloseable {
   /** Settings the database must report after opening, as DuckDB prints them. */
-  static final Map<String, String> LOCKDOWN = Map.of(
+  public static final Map<String, String> LOCKDOWN = Map.of(
       "access_mode", "read_only",
       "enable_external_access", "false",
       "autoinstall_known_extensions", "false",
@@ -38,13 +38,13 @@ final class ExtractDatabase implements AutoCloseable {
     this.idle = new ArrayBlockingQueue<>(poolSize);
   }
 
-  static ExtractDatabase open(Path database, Path spillDir, GatewayConfig config) {
+  static ExtractDatabase open(Path database, Path spillDir, String memoryLimit, int threads, int poolSize) {
     try {
       Class.forName("org.duckdb.DuckDBDriver");
       Files.createDirectories(spillDir);
-      Properties p = lockedProperties(config.memoryLimit(), config.threads(), spillDir);
+      Properties p = lockedProperties(memoryLimit, threads, spillDir);
       DuckDBConnection conn = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + database, p);
-      ExtractDatabase db = new ExtractDatabase(conn, config.maxConcurrentQueries());
+      ExtractDatabase db = new ExtractDatabase(conn, poolSize);
       db.verifyLockdown();
       return db;
     } catch (SQLException | ClassNotFoundException | java.io.IOException e) {
@@ -53,7 +53,7 @@ final class ExtractDatabase implements AutoCloseable {
   }
 
   /** The connection properties of a locked-down, read-only instance ({@code spillDir} may be null: no spill). */
-  static Properties lockedProperties(String memoryLimit, int threads, Path spillDir) {
+  public static Properties lockedProperties(String memoryLimit, int threads, Path spillDir) {
     Properties p = new Properties();
     p.setProperty("duckdb.read_only", "true");
     p.setProperty("access_mode", "READ_ONLY");
@@ -103,7 +103,7 @@ final class ExtractDatabase implements AutoCloseable {
     }
   }
 
-  /** Internal use only (startup checks, tests of the lockdown): never reachable from a query. */
+  /** The worker's own use (start-up checks, the planning copy's schema): never reachable from a query. */
   Connection rootConnection() {
     return root;
   }
