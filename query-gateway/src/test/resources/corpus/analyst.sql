@@ -956,7 +956,7 @@ FROM lab_result
 GROUP BY yr
 ORDER BY yr
 
-# lab: ntile quartiles of LDL and mean HDL in each [cte, group-by, window]
+# lab: ntile quartiles of LDL with their ranges [cte, group-by, window]
 WITH q AS (
   SELECT person_id, value AS ldl, ntile(4) OVER (ORDER BY value, lab_id) AS quartile
   FROM lab_result WHERE lab_code = '3F077'
@@ -1130,7 +1130,7 @@ WHERE lab_code IN ('3D046', '3D010', '3F077')
 GROUP BY ALL
 ORDER BY ALL
 
-# lab: lab_result rows without the free-text-like name, values rounded [math, exclude, replace, limit]
+# lab: lab_result rows without the lab name, values rounded [math, exclude, replace, limit]
 SELECT * EXCLUDE (lab_name) REPLACE (round(value, 1) AS value)
 FROM lab_result
 WHERE lab_code = '3C015'
@@ -1226,7 +1226,7 @@ FROM (
   GROUP BY person_id, episode_no
 ) e
 
-# medication: discontinuation within a year of starting an SGLT2/DPP-4 class drug [cte, join, using-join, group-by, group-by-alias, filter, date-fn, interval, date-arith, string-fn]
+# medication: discontinuation within a year of starting a DPP-4 inhibitor [cte, join, using-join, group-by, group-by-alias, filter, date-fn, interval, date-arith, string-fn]
 WITH starts AS (
   SELECT person_id, min(order_date) AS start_date FROM medication WHERE drug_code LIKE '3969%' GROUP BY person_id
 ),
@@ -1477,7 +1477,7 @@ WHERE route = 'oral'
 GROUP BY label
 ORDER BY label
 
-# medication: order counts per patient and drug across the full extract with left join to patients [join, left-join, group-by, math]
+# medication: orders per patient by sex with a left join from patients [join, left-join, group-by, math]
 SELECT p.sex, count(DISTINCT p.person_id) AS patients, count(m.medication_id) AS orders,
        round(count(m.medication_id) / count(DISTINCT p.person_id), 2) AS orders_per_patient
 FROM patient p
@@ -2370,7 +2370,7 @@ GROUP BY department
 ORDER BY patients DESC, department
 LIMIT 5 OFFSET 10
 
-# utilization: the most common department per facility with mode [group-by, stats]
+# utilization: the typical encounter type per facility with mode [group-by, stats]
 SELECT facility_id, mode(encounter_type) AS typical_type, count(*) AS n
 FROM encounter
 GROUP BY facility_id
@@ -2569,7 +2569,7 @@ FROM (
 UNPIVOT (value FOR measure IN (systolic_bp, diastolic_bp, weight_kg))
 ORDER BY measured_date, measure
 
-# utilization: encounter with facility columns swapped and type upper-cased [date-fn, string-fn, replace, limit]
+# utilization: encounter rows with type upper-cased and admit date formatted [date-fn, string-fn, replace, limit]
 SELECT * REPLACE (upper(encounter_type) AS encounter_type, strftime(admit_date, '%Y/%m/%d') AS admit_date)
 FROM encounter
 WHERE discharge_date IS NOT NULL
@@ -3135,7 +3135,7 @@ FROM medication
 GROUP BY antihypertensive
 ORDER BY antihypertensive
 
-# medication: first three drugs per patient with a list slice [group-by, having, list, limit]
+# medication: first three drugs per patient with a list slice [group-by, having, list, slice, limit]
 SELECT person_id, (list(drug_name ORDER BY order_date, medication_id))[1:3] AS first_three
 FROM medication
 GROUP BY person_id
@@ -3292,7 +3292,7 @@ FROM dpc_admission
 GROUP BY CUBE (facility_id, died)
 ORDER BY facility_id NULLS LAST, died NULLS LAST
 
-# dpc: stays and deaths per year with GROUPING SETS [group-by, group-by-alias, rollup-cube, date-fn]
+# dpc: stays per year and facility with GROUPING SETS [group-by, group-by-alias, rollup-cube, date-fn]
 SELECT year(admit_date) AS yr, facility_id, count(*) AS stays
 FROM dpc_admission
 WHERE admit_date >= DATE '2023-01-01'
@@ -3368,3 +3368,127 @@ SELECT year(note_date) AS yr, note_type, count(*) AS notes, count(DISTINCT perso
 FROM clinical_note
 GROUP BY ALL
 ORDER BY ALL
+
+# medication: YJ therapeutic category by string slicing [group-by, group-by-alias, list, slice]
+SELECT drug_code[1:4] AS yj4, count() AS orders, count(DISTINCT person_id) AS patients,
+FROM medication
+GROUP BY yj4
+ORDER BY yj4
+
+# medication: latest and earliest drug per patient with max_by and min_by [group-by, arg-max, string-fn, limit]
+SELECT person_id,
+       min_by(drug_name, (order_date, medication_id)) AS first_drug,
+       max_by(drug_name, (order_date, medication_id)) AS latest_drug,
+FROM medication
+WHERE drug_code LIKE '2149%'
+GROUP BY person_id
+ORDER BY person_id
+LIMIT 100
+
+# lab: HbA1c series converted to mmol/mol with a lambda [group-by, having, math, list, lambda, limit]
+SELECT person_id,
+       list_transform(list(value ORDER BY sampled_date, lab_id), lambda v: round(10.93 * v - 23.5)) AS ifcc_mmol_mol
+FROM lab_result
+WHERE lab_code = '3D046'
+GROUP BY person_id
+HAVING count(*) >= 4
+ORDER BY person_id
+LIMIT 50
+
+# lab: number of HbA1c values at or above 7 per patient with list_filter [subquery, group-by, group-by-alias, list, lambda]
+SELECT len(list_filter(vals, lambda v: v >= 7.0)) AS n_high, count(*) AS patients
+FROM (
+  SELECT person_id, list(value) AS vals FROM lab_result WHERE lab_code = '3D046' GROUP BY person_id
+) t
+GROUP BY n_high
+ORDER BY n_high
+
+# lab: list comprehension of eGFR categories per patient [group-by, having, case, list, lambda, limit]
+SELECT person_id,
+       [CASE WHEN v >= 60 THEN 'G1-2' WHEN v >= 30 THEN 'G3' ELSE 'G4-5' END FOR v IN list(value ORDER BY sampled_date, lab_id)] AS categories
+FROM lab_result
+WHERE lab_code = '3C025'
+GROUP BY person_id
+HAVING count(*) >= 3
+ORDER BY person_id
+LIMIT 50
+
+# lab: mean of each patient's HbA1c list with list_aggregate [subquery, group-by, group-by-alias, math, list]
+SELECT round(list_aggregate(vals, 'avg'), 1) AS mean_hba1c, count(*) AS patients
+FROM (SELECT person_id, list(value ORDER BY sampled_date, lab_id) AS vals FROM lab_result WHERE lab_code = '3D046' GROUP BY person_id) t
+GROUP BY mean_hba1c
+ORDER BY mean_hba1c
+
+# lab: peak-to-trough range of creatinine lists with list_max and list_min [subquery, group-by, group-by-alias, having, math, list]
+SELECT round(list_max(vals) - list_min(vals), 1) AS cre_range, count(*) AS patients
+FROM (SELECT person_id, list(value) AS vals FROM lab_result WHERE lab_code = '3C015' GROUP BY person_id HAVING count(*) >= 2) t
+GROUP BY cre_range
+ORDER BY cre_range
+
+# vitals: last two systolic readings per patient by list slicing [group-by, having, list, slice, limit]
+SELECT person_id, (list(systolic_bp ORDER BY measured_date DESC, vital_id DESC))[1:2] AS last_two_sbp
+FROM vital_sign
+GROUP BY person_id
+HAVING count(*) >= 2
+ORDER BY person_id
+LIMIT 100
+
+# vitals: centred moving average of weight over neighbouring measurements [subquery, in-subquery, group-by, having, window, window-frame, math, limit]
+SELECT person_id, measured_date, weight_kg,
+       round(avg(weight_kg) OVER (PARTITION BY person_id ORDER BY measured_date, vital_id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING), 1) AS weight_smoothed
+FROM vital_sign
+WHERE person_id IN (SELECT person_id FROM vital_sign GROUP BY person_id HAVING count(*) >= 6 ORDER BY person_id LIMIT 20)
+ORDER BY person_id, measured_date, vital_id
+
+# encounter: share of visits by type as double ratios with :: casts [group-by, window, math, cast]
+SELECT encounter_type,
+       count(*) AS n,
+       round(count(*)::DOUBLE / sum(count(*)) OVER (), 4) AS share
+FROM encounter
+GROUP BY encounter_type
+ORDER BY encounter_type
+
+# encounter: admissions per 1000 patients registered by facility [join, left-join, group-by, math, cast]
+SELECT r.facility_id,
+       count(DISTINCT r.person_id) AS registered,
+       round(1000 * count(e.encounter_id)::DOUBLE / count(DISTINCT r.person_id), 1) AS admissions_per_1000
+FROM registration r
+LEFT JOIN encounter e ON e.person_id = r.person_id AND e.facility_id = r.facility_id AND e.encounter_type = 'inpatient'
+GROUP BY r.facility_id
+ORDER BY r.facility_id
+
+# encounter: inpatient stays starting within 30 days of an emergency visit [join, self-join, interval, date-arith]
+SELECT count(DISTINCT i.encounter_id) AS admissions_after_er
+FROM encounter i
+JOIN encounter er ON er.person_id = i.person_id AND er.encounter_type = 'emergency'
+WHERE i.encounter_type = 'inpatient'
+  AND i.admit_date BETWEEN er.admit_date AND er.admit_date + INTERVAL '30' DAY
+
+# diagnosis: diagnosis codes in 2024 compared with 2023 counts with a LEFT JOIN and ratio [cte, join, left-join, self-join, group-by, group-by-all, coalesce, math, cast, date-fn]
+WITH y AS (
+  SELECT icd10, year(diagnosis_date) AS yr, count(*) AS n FROM diagnosis WHERE year(diagnosis_date) IN (2023, 2024) GROUP BY ALL
+)
+SELECT a.icd10, a.n AS n_2024, b.n AS n_2023, round(a.n::DOUBLE / nullif(b.n, 0), 3) AS ratio
+FROM y a
+LEFT JOIN y b ON b.icd10 = a.icd10 AND b.yr = 2023
+WHERE a.yr = 2024
+ORDER BY a.icd10
+
+# diagnosis: codes that start with a chapter letter using the ^@ operator [group-by, group-by-alias, string-fn]
+SELECT icd10 ^@ 'E' AS endocrine, count(DISTINCT person_id) AS patients
+FROM diagnosis
+GROUP BY endocrine
+ORDER BY endocrine
+
+# patient: count() without star and trailing comma in the select list [group-by, group-by-all, order-by-all]
+SELECT sex, prefecture, count() AS n,
+FROM patient
+WHERE prefecture IN ('東京都', '大阪府', '北海道')
+GROUP BY ALL
+ORDER BY ALL
+
+# patient: birth month distribution with monthname and datepart [group-by, group-by-all, date-fn]
+SELECT datepart('month', birth_date) AS m, monthname(birth_date) AS month_name, count(*) AS births
+FROM patient
+GROUP BY ALL
+ORDER BY m
