@@ -145,10 +145,16 @@ public final class Allowlists {
       row("QUANTILE_DISC", DuckDbFunctions.QUANTILE_DISC, "SELECT lab_code, QUANTILE_DISC(value, 0.5) FROM lab_result GROUP BY lab_code ORDER BY lab_code"),
       row("APPROX_QUANTILE", DuckDbFunctions.APPROX_QUANTILE, "SELECT APPROX_QUANTILE(value, 0.5) IS NOT NULL FROM lab_result"),
       row("ARRAY_AGG", SqlLibraryOperators.ARRAY_AGG, "SELECT person_id, ARRAY_AGG(drug_name ORDER BY order_date, medication_id), list(drug_code ORDER BY medication_id) FROM medication GROUP BY person_id ORDER BY person_id LIMIT 5"),
+      row("UNNEST", DuckDbFunctions.UNNEST, "SELECT person_id, unnest(ARRAY_AGG(DISTINCT icd10 ORDER BY icd10)) AS code FROM diagnosis GROUP BY person_id ORDER BY person_id, code LIMIT 20"),
+      row("LIST_MAX", DuckDbFunctions.LIST_MAX, "SELECT LIST_MAX(ARRAY_AGG(value)), LIST_MIN(ARRAY_AGG(value)) FROM lab_result GROUP BY person_id ORDER BY person_id LIMIT 5"),
+      row("LIST_MIN", DuckDbFunctions.LIST_MIN, "SELECT LIST_MIN([3, 1, 2])"),
+      row("ARRAY_LENGTH", DuckDbFunctions.ARRAY_LENGTH, "SELECT ARRAY_LENGTH(ARRAY_AGG(icd10)) FROM diagnosis GROUP BY person_id ORDER BY person_id LIMIT 5"),
       row("LIST_CONTAINS", DuckDbFunctions.LIST_CONTAINS, "SELECT COUNT(*) FROM diagnosis WHERE LIST_CONTAINS(['E11.9', 'I10'], icd10)"),
       row("LIST_SORT", DuckDbFunctions.LIST_SORT, "SELECT LIST_SORT(ARRAY_AGG(DISTINCT icd10)) FROM diagnosis GROUP BY person_id ORDER BY person_id LIMIT 5"),
       row("LIST_DISTINCT", DuckDbFunctions.LIST_DISTINCT, "SELECT LIST_SORT(LIST_DISTINCT(ARRAY_AGG(icd10))) FROM diagnosis GROUP BY person_id ORDER BY person_id LIMIT 5"),
       row("LEN", DuckDbFunctions.LEN, "SELECT LEN(ARRAY_AGG(icd10)), LEN([1, 2, 3]) FROM diagnosis GROUP BY person_id ORDER BY person_id LIMIT 5"),
+      row("MAX_BY", DuckDbFunctions.MAX_BY, "SELECT person_id, MAX_BY(drug_name, medication_id) FROM medication GROUP BY person_id ORDER BY person_id LIMIT 5"),
+      row("MIN_BY", DuckDbFunctions.MIN_BY, "SELECT person_id, MIN_BY(drug_name, medication_id) FROM medication GROUP BY person_id ORDER BY person_id LIMIT 5"),
       row("MEDIAN", DuckDbFunctions.MEDIAN, "SELECT lab_code, MEDIAN(value) FROM lab_result GROUP BY lab_code ORDER BY 1"),
       row("QUANTILE_CONT", DuckDbFunctions.QUANTILE_CONT, "SELECT QUANTILE_CONT(value, 0.9) FROM lab_result"),
       row("MODE", DuckDbFunctions.MODE, "SELECT MODE(lab_code) FROM lab_result"),
@@ -221,6 +227,7 @@ public final class Allowlists {
       row("SPLIT_PART", DuckDbFunctions.SPLIT_PART, "SELECT SPLIT_PART(icd10, '.', 1) FROM diagnosis ORDER BY diagnosis_id"),
       row("RIGHT", DuckDbFunctions.RIGHT, "SELECT RIGHT(icd10, 1) FROM diagnosis ORDER BY diagnosis_id"),
       row("SUBSTR", DuckDbFunctions.SUBSTR, "SELECT SUBSTR(icd10, 1, 3), SUBSTR(icd10, 2) FROM diagnosis ORDER BY diagnosis_id"),
+      row("REGEXP_FULL_MATCH", DuckDbFunctions.REGEXP_FULL_MATCH, "SELECT COUNT(*) FROM diagnosis WHERE REGEXP_FULL_MATCH(icd10, '[A-Z][0-9]{2}[.][0-9]')"),
       row("REGEXP_EXTRACT", DuckDbFunctions.REGEXP_EXTRACT, "SELECT REGEXP_EXTRACT(icd10, '^([A-Z])', 1) FROM diagnosis ORDER BY diagnosis_id"),
       row("REGEXP_REPLACE", DuckDbFunctions.REGEXP_REPLACE, "SELECT REGEXP_REPLACE(icd10, '[.]', '', 'g') FROM diagnosis ORDER BY diagnosis_id"),
       row("STARTS_WITH", DuckDbFunctions.STARTS_WITH, "SELECT COUNT(*) FROM diagnosis WHERE STARTS_WITH(icd10, 'I')"),
@@ -238,6 +245,9 @@ public final class Allowlists {
       row("WEEK", DuckDbFunctions.WEEK, "SELECT WEEK(sampled_date), COUNT(*) FROM lab_result GROUP BY 1 ORDER BY 1"),
       row("DAYOFYEAR", DuckDbFunctions.DAYOFYEAR, "SELECT DAYOFYEAR(sampled_date) FROM lab_result ORDER BY lab_id"),
       row("DAYOFMONTH", DuckDbFunctions.DAYOFMONTH, "SELECT DAYOFMONTH(sampled_date) FROM lab_result ORDER BY lab_id"),
+      row("DAY", DuckDbFunctions.DAY, "SELECT DAY(sampled_date), COUNT(*) FROM lab_result GROUP BY 1 ORDER BY 1"),
+      row("YEARWEEK", DuckDbFunctions.YEARWEEK, "SELECT YEARWEEK(sampled_date), COUNT(*) FROM lab_result GROUP BY 1 ORDER BY 1"),
+      row("EPOCH", DuckDbFunctions.EPOCH, "SELECT EPOCH(sampled_date) FROM lab_result ORDER BY lab_id"),
       row("AGE", DuckDbFunctions.AGE, "SELECT CAST(AGE(DATE '2025-01-01', birth_date) AS VARCHAR) FROM patient ORDER BY person_id"),
       row("YEAR", DuckDbFunctions.YEAR, "SELECT YEAR(birth_date), COUNT(*) FROM patient GROUP BY 1 ORDER BY 1"),
       row("MONTH", DuckDbFunctions.MONTH, "SELECT MONTH(sampled_date), COUNT(*) FROM lab_result GROUP BY 1 ORDER BY 1"),
@@ -288,9 +298,35 @@ public final class Allowlists {
     std.addAll(SqlStdOperatorTable.instance().getOperatorList());
     List<SqlOperator> extra = new ArrayList<>();
     // Each operator once: a duplicate overload makes Calcite's resolution ambiguous.
-    FUNCTIONS.stream().map(FunctionRow::operator).filter(op -> !std.contains(op)).forEach(extra::add);
+    FUNCTIONS.stream().map(FunctionRow::operator).filter(op -> !std.contains(op)).distinct().forEach(extra::add);
     extra.add(SqlLibraryOperators.ILIKE);
     extra.add(SqlLibraryOperators.NOT_ILIKE);
-    return SqlOperatorTables.chain(SqlStdOperatorTable.instance(), SqlOperatorTables.of(extra));
+    extra.add(DuckDbFunctions.PLUS);
+    extra.add(DuckDbFunctions.MINUS);
+    return SqlOperatorTables.chain(WITHOUT_STANDARD_ARITHMETIC, SqlOperatorTables.of(extra));
   }
+
+  /**
+   * The standard table without its + and -: the validator re-resolves binary operators by name,
+   * and they must resolve to DuckDB's typing (date - date, date + days) only.
+   */
+  private static final SqlOperatorTable WITHOUT_STANDARD_ARITHMETIC = new SqlOperatorTable() {
+    private boolean kept(SqlOperator op) {
+      return op != SqlStdOperatorTable.PLUS && op != SqlStdOperatorTable.MINUS;
+    }
+
+    @Override
+    public void lookupOperatorOverloads(org.apache.calcite.sql.SqlIdentifier opName,
+        org.apache.calcite.sql.SqlFunctionCategory category, org.apache.calcite.sql.SqlSyntax syntax,
+        List<SqlOperator> operatorList, org.apache.calcite.sql.validate.SqlNameMatcher nameMatcher) {
+      List<SqlOperator> found = new ArrayList<>();
+      SqlStdOperatorTable.instance().lookupOperatorOverloads(opName, category, syntax, found, nameMatcher);
+      found.stream().filter(this::kept).forEach(operatorList::add);
+    }
+
+    @Override
+    public List<SqlOperator> getOperatorList() {
+      return SqlStdOperatorTable.instance().getOperatorList().stream().filter(this::kept).toList();
+    }
+  };
 }

@@ -17,6 +17,7 @@ final class CatalogValidation {
   private static final SqlOperatorTable OPERATORS = Allowlists.operatorTable();
 
   private static final SqlValidator.Config VALIDATOR_CONFIG = SqlValidator.Config.DEFAULT
+      .withTypeCoercionRules(DuckDbCasts.RULES)
       .withIdentifierExpansion(true)
       .withConformance(SqlParsing.CONFORMANCE)
       .withCallRewrite(false);

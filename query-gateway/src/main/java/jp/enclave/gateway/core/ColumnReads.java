@@ -162,6 +162,17 @@ final class ColumnReads {
       BitSet used = new BitSet();
       if (consumer instanceof Project p) {
         used.or(RelOptUtil.InputFinder.bits(p.getProjects(), null).toBitSet());
+      } else if (consumer instanceof org.apache.calcite.rel.core.Aggregate a) {
+        // An aggregate right on the scan outputs only its groups and results: it reads its keys,
+        // its calls' arguments and their FILTER columns (count(*) reads none).
+        used.or(a.getGroupSet().toBitSet());
+        for (org.apache.calcite.rel.core.AggregateCall call : a.getAggCallList()) {
+          call.getArgList().forEach(used::set);
+          if (call.filterArg >= 0) {
+            used.set(call.filterArg);
+          }
+          call.collation.getFieldCollations().forEach(fc -> used.set(fc.getFieldIndex()));
+        }
       } else {
         used.set(0, fields.size());
       }

@@ -35,7 +35,8 @@ final class DuckDbFunctions {
       SqlFunctionCategory.TIMEDATE);
 
   static final SqlFunction DATE_PART = scalar("DATE_PART", ReturnTypes.BIGINT_NULLABLE,
-      OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.DATETIME), SqlFunctionCategory.TIMEDATE);
+      OperandTypes.or(OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.DATETIME),
+          OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.DATETIME_INTERVAL)), SqlFunctionCategory.TIMEDATE);
 
   static final SqlFunction STRFTIME = scalar("STRFTIME", ReturnTypes.VARCHAR_NULLABLE,
       OperandTypes.family(SqlTypeFamily.DATETIME, SqlTypeFamily.CHARACTER), SqlFunctionCategory.TIMEDATE);
@@ -185,4 +186,85 @@ final class DuckDbFunctions {
   static final SqlFunction LEN = scalar("LEN", ReturnTypes.BIGINT_NULLABLE,
       OperandTypes.or(OperandTypes.family(SqlTypeFamily.ARRAY), OperandTypes.family(SqlTypeFamily.CHARACTER)),
       SqlFunctionCategory.SYSTEM);
+
+  /** unnest(list) in a select list: one row per element, as DuckDB does. */
+  static final SqlFunction UNNEST = scalar("UNNEST", op -> {
+    org.apache.calcite.rel.type.RelDataType component = op.getOperandType(0).getComponentType();
+    return component == null ? op.getTypeFactory().createSqlType(SqlTypeName.ANY) : component;
+  }, OperandTypes.family(SqlTypeFamily.ARRAY), SqlFunctionCategory.SYSTEM);
+
+  // --- DuckDB's date arithmetic: date - date is a number of days, date ± integer is a date.
+  private static boolean isDate(org.apache.calcite.rel.type.RelDataType t) {
+    return t.getSqlTypeName() == SqlTypeName.DATE;
+  }
+
+  private static boolean isInteger(org.apache.calcite.rel.type.RelDataType t) {
+    return org.apache.calcite.sql.type.SqlTypeUtil.isIntType(t);
+  }
+
+  /** The DuckDB result type of {@code a op b} for the date cases Calcite lacks, else null. */
+  private static org.apache.calcite.rel.type.RelDataType dateArithmetic(SqlKind kind,
+      org.apache.calcite.rel.type.RelDataType a, org.apache.calcite.rel.type.RelDataType b,
+      org.apache.calcite.rel.type.RelDataTypeFactory f) {
+    boolean nullable = a.isNullable() || b.isNullable();
+    if (kind == SqlKind.MINUS && isDate(a) && isDate(b)) {
+      return f.createTypeWithNullability(f.createSqlType(SqlTypeName.BIGINT), nullable);
+    }
+    if (isDate(a) && isInteger(b) || kind == SqlKind.PLUS && isInteger(a) && isDate(b)) {
+      return f.createTypeWithNullability(f.createSqlType(SqlTypeName.DATE), nullable);
+    }
+    return null;
+  }
+
+  /** + and - as DuckDB types them: Calcite's own, plus the date cases above. */
+  static org.apache.calcite.sql.SqlBinaryOperator arithmetic(org.apache.calcite.sql.SqlBinaryOperator std) {
+    org.apache.calcite.sql.type.SqlOperandTypeChecker stdCheck = std.getOperandTypeChecker();
+    org.apache.calcite.sql.type.SqlOperandTypeChecker check = new org.apache.calcite.sql.type.SqlOperandTypeChecker() {
+      @Override
+      public boolean checkOperandTypes(org.apache.calcite.sql.SqlCallBinding b, boolean throwOnFailure) {
+        if (dateArithmetic(std.getKind(), b.getOperandType(0), b.getOperandType(1), b.getTypeFactory()) != null) {
+          return true;
+        }
+        return stdCheck.checkOperandTypes(b, throwOnFailure);
+      }
+
+      @Override
+      public org.apache.calcite.sql.SqlOperandCountRange getOperandCountRange() {
+        return stdCheck.getOperandCountRange();
+      }
+
+      @Override
+      public String getAllowedSignatures(org.apache.calcite.sql.SqlOperator op, String opName) {
+        return stdCheck.getAllowedSignatures(op, opName);
+      }
+    };
+    return new org.apache.calcite.sql.fun.SqlMonotonicBinaryOperator(std.getName(), std.getKind(), std.getLeftPrec(),
+        true, op -> {
+          org.apache.calcite.rel.type.RelDataType t = dateArithmetic(std.getKind(), op.getOperandType(0),
+              op.getOperandType(1), op.getTypeFactory());
+          return t != null ? t : std.inferReturnType(op);
+        }, org.apache.calcite.sql.type.InferTypes.FIRST_KNOWN, check);
+  }
+
+  static final org.apache.calcite.sql.SqlBinaryOperator PLUS = arithmetic(org.apache.calcite.sql.fun.SqlStdOperatorTable.PLUS);
+  static final org.apache.calcite.sql.SqlBinaryOperator MINUS = arithmetic(org.apache.calcite.sql.fun.SqlStdOperatorTable.MINUS);
+
+  static final SqlFunction DAY = datePart("DAY");
+  static final SqlFunction YEARWEEK = datePart("YEARWEEK");
+  static final SqlFunction EPOCH = scalar("EPOCH", ReturnTypes.DOUBLE_NULLABLE,
+      OperandTypes.or(OperandTypes.family(SqlTypeFamily.DATETIME), OperandTypes.family(SqlTypeFamily.DATETIME_INTERVAL)),
+      SqlFunctionCategory.TIMEDATE);
+  static final SqlFunction REGEXP_FULL_MATCH = stringTest("REGEXP_FULL_MATCH");
+  static final SqlAggFunction MAX_BY = agg("MAX_BY", ReturnTypes.ARG0_FORCE_NULLABLE, OperandTypes.ANY_ANY);
+  static final SqlAggFunction MIN_BY = agg("MIN_BY", ReturnTypes.ARG0_FORCE_NULLABLE, OperandTypes.ANY_ANY);
+  static SqlFunction listElement(String name) {
+    return scalar(name, op -> {
+      org.apache.calcite.rel.type.RelDataType c = op.getOperandType(0).getComponentType();
+      return c == null ? op.getTypeFactory().createSqlType(SqlTypeName.ANY) : op.getTypeFactory().createTypeWithNullability(c, true);
+    }, OperandTypes.family(SqlTypeFamily.ARRAY), SqlFunctionCategory.SYSTEM);
+  }
+  static final SqlFunction LIST_MAX = listElement("LIST_MAX");
+  static final SqlFunction LIST_MIN = listElement("LIST_MIN");
+  static final SqlFunction ARRAY_LENGTH = scalar("ARRAY_LENGTH", ReturnTypes.BIGINT_NULLABLE,
+      OperandTypes.family(SqlTypeFamily.ARRAY), SqlFunctionCategory.SYSTEM);
 }

@@ -36,6 +36,14 @@ final class DuckDbSugar extends SqlShuttle {
 
   @Override
   public SqlNode visit(SqlCall call) {
+    if (call.getOperator() instanceof org.apache.calcite.sql.SqlBinaryOperator op
+        && (op.getKind() == SqlKind.PLUS || op.getKind() == SqlKind.MINUS)
+        && op != DuckDbFunctions.PLUS && op != DuckDbFunctions.MINUS) {
+      // Same symbol and meaning, typed as DuckDB types them (date - date, date + days).
+      SqlCall typed = (op.getKind() == SqlKind.PLUS ? DuckDbFunctions.PLUS : DuckDbFunctions.MINUS)
+          .createCall(call.getParserPosition(), call.getOperandList());
+      return super.visit(typed);
+    }
     if (call.getKind() == SqlKind.CAST && call.getOperator() != SqlStdOperatorTable.CAST && call.operandCount() == 2) {
       // Babel's x::T (the infix cast) as the standard CAST(x AS T).
       SqlNode operand = call.operand(0).accept(this);
@@ -101,8 +109,14 @@ final class DuckDbSugar extends SqlShuttle {
 
   /** ORDER BY ALL [DESC] [NULLS ...]: every select item in turn, each with the same direction. */
   private static SqlNodeList allOrdinals(SqlNode query, SqlNodeList order) {
-    if (!(query instanceof SqlSelect select)) {
-      throw Refusals.denyConstruct(order.getParserPosition(), "ORDER BY ALL after a set operation (name the columns)");
+    SqlNode first = query;
+    // A set operation's columns are its first branch's.
+    while (first instanceof SqlCall c && (c.getKind() == SqlKind.UNION || c.getKind() == SqlKind.INTERSECT
+        || c.getKind() == SqlKind.EXCEPT || c.getKind() == SqlKind.WITH)) {
+      first = c instanceof org.apache.calcite.sql.SqlWith w ? w.body : c.operand(0);
+    }
+    if (!(first instanceof SqlSelect select)) {
+      throw Refusals.denyConstruct(order.getParserPosition(), "ORDER BY ALL here (name the columns)");
     }
     SqlNodeList items = plainItems(select, "ORDER BY ALL");
     List<SqlNode> keys = new ArrayList<>();

@@ -33,7 +33,7 @@ final class EnclaveDuckDbDialect extends DuckDBSqlDialect {
   }
 
   /** Functions written with a quoted name: Calcite's parsers give their bare names other grammars. */
-  private static final java.util.Set<String> QUOTED_NAMES = java.util.Set.of("DATE_DIFF", "DATE_PART");
+  private static final java.util.Set<String> QUOTED_NAMES = java.util.Set.of("DATE_DIFF", "DATE_PART", "UNNEST");
 
   @Override
   public void unparseCall(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {

@@ -22,6 +22,14 @@ public final class GatewayRefusal extends RuntimeException {
     return new GatewayRefusal(new Refusal(refusal.code(), refusal.line(), column, refusal.message()), kind);
   }
 
+  /** The same refusal at another line and column (positions mapped back to the user's text). */
+  GatewayRefusal at(int line, int column) {
+    if (!refusal.hasPosition()) {
+      return this;
+    }
+    return new GatewayRefusal(new Refusal(refusal.code(), line, column, refusal.message()), kind);
+  }
+
   public Refusal refusal() {
     return refusal;
   }

@@ -37,8 +37,8 @@ final class InputGuard {
    * catalog name quoted, a DuckDB spelling respelled for the parser), each {line, column, length
    * change}, so positions can be mapped back to the researcher's text.
    */
-  record Prepared(String text, java.util.List<int[]> edits) {
-    /** The researcher's column for a position in the prepared text. */
+  record Prepared(String text, java.util.List<int[]> edits, String original, int[] origin, String rewritten) {
+    /** The researcher's column for a position in the prepared text (same line). */
     int originalColumn(int line, int column) {
       int shift = 0;
       for (int[] e : edits) {
@@ -51,8 +51,41 @@ final class InputGuard {
 
     /** The refusal with its position moved back into the researcher's own text. */
     GatewayRefusal located(GatewayRefusal r) {
-      return edits.isEmpty() ? r : r.atColumn(originalColumn(r.refusal().line(), r.refusal().column()));
+      if (!r.refusal().hasPosition()) {
+        return r;
+      }
+      GatewayRefusal inRewritten = edits.isEmpty() ? r : r.atColumn(originalColumn(r.refusal().line(), r.refusal().column()));
+      return throughCasts(inRewritten, rewritten, original, origin);
     }
+  }
+
+  /** Maps a refusal positioned in the cast-rewritten text back to the researcher's text. */
+  static GatewayRefusal throughCasts(GatewayRefusal r, String rewritten, String original, int[] origin) {
+    if (rewritten.equals(original) || !r.refusal().hasPosition()) {
+      return r;
+    }
+    int index = indexOf(rewritten, r.refusal().line(), r.refusal().column());
+    int[] lc = position(original, origin[Math.min(Math.max(index, 0), origin.length - 1)]);
+    return r.at(lc[0], lc[1]);
+  }
+
+  private static int indexOf(String text, int line, int column) {
+    int l = 1;
+    int i = 0;
+    while (i < text.length() && l < line) {
+      if (text.charAt(i) == '\n') {
+        l++;
+      }
+      i++;
+    }
+    int c = 1;
+    while (i < text.length() && c < column && text.charAt(i) != '\n') {
+      if (!Character.isLowSurrogate(text.charAt(i))) {
+        c++;
+      }
+      i++;
+    }
+    return i;
   }
 
   /**
@@ -65,7 +98,8 @@ final class InputGuard {
       "DATE_DIFF", "\"date_diff\"",
       "DATEPART", "\"date_part\"",
       "DATE_PART", "\"date_part\"",
-      "LIST", "array_agg");
+      "LIST", "array_agg",
+      "UNNEST", "\"unnest\"");
 
   /** Plural interval units DuckDB accepts after INTERVAL n. */
   private static final Set<String> PLURAL_UNITS = Set.of("YEARS", "MONTHS", "DAYS", "HOURS", "MINUTES", "SECONDS");
@@ -94,10 +128,19 @@ final class InputGuard {
   }
 
   /** Returns the single statement's text, without a trailing semicolon. */
-  Prepared check(String sql) {
-    if (sql.length() > config.maxQueryChars()) {
-      throw Refusals.denyTooLarge(sql.length(), config.maxQueryChars());
+  Prepared check(String original) {
+    if (original.length() > config.maxQueryChars()) {
+      throw Refusals.denyTooLarge(original.length(), config.maxQueryChars());
     }
+    CastShorthand.Result cast = CastShorthand.rewrite(original);
+    try {
+      return check(cast.text(), original, cast.origin());
+    } catch (GatewayRefusal r) {
+      throw throughCasts(r, cast.text(), original, cast.origin());
+    }
+  }
+
+  private Prepared check(String sql, String original, int[] origin) {
     int line = 1;
     int col = 1;
     int depth = 0;
@@ -175,9 +218,24 @@ final class InputGuard {
         i = next;
         continue;
       }
+      String wordBeforeChar = previousWord;
       if (!Character.isWhitespace(c) && !Character.isLetter(cp) && c != '_') {
         previousWord = null;
         wordBefore = null;
+      }
+      if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '/') {
+        // DuckDB's integer division; Calcite's parser would read the rest of the line as a comment.
+        throw Refusals.denyConstruct(new org.apache.calcite.sql.parser.SqlParserPos(line, col),
+            "// (DuckDB's integer division; write floor(a / b), or (a / b)::BIGINT)");
+      }
+      if (c == ',' && followedByWord(sql, i + 1, "FROM")) {
+        // DuckDB's trailing comma in a select list.
+        copied = edit(out, sql, copied, i, i + 1, " ", line, col, edits);
+      }
+      if (c == '(' && "COUNT".equalsIgnoreCase(wordBeforeChar) && nextNonBlank(sql, i + 1) < n
+          && sql.charAt(nextNonBlank(sql, i + 1)) == ')') {
+        // DuckDB's count() is count(*).
+        copied = edit(out, sql, copied, i + 1, i + 1, "*", line, col + 1, edits);
       }
       if (c == '[' && !(lastSignificant == 'a' || lastSignificant == ')' || lastSignificant == ']'
           || lastSignificant == '"')) {
@@ -251,7 +309,7 @@ final class InputGuard {
           firstWord.toUpperCase(Locale.ROOT));
     }
     out.append(sql, copied, Math.max(copied, end));
-    return new Prepared(out.toString(), edits);
+    return new Prepared(out.toString(), edits, original, origin, sql);
   }
 
   private static final java.util.regex.Pattern INTERVAL_NUMBER =
@@ -271,6 +329,13 @@ final class InputGuard {
     m.region(from, sql.length());
     return m.lookingAt() && Set.of("YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "YEARS", "MONTHS", "DAYS",
         "HOURS", "MINUTES", "SECONDS").contains(m.group(1).toUpperCase(Locale.ROOT));
+  }
+
+  private static boolean followedByWord(String sql, int from, String word) {
+    int k = nextNonBlank(sql, from);
+    int end = k + word.length();
+    return end <= sql.length() && sql.regionMatches(true, k, word, 0, word.length())
+        && (end == sql.length() || !Character.isLetterOrDigit(sql.charAt(end)) && sql.charAt(end) != '_');
   }
 
   private static boolean calledAsFunction(String sql, int from) {

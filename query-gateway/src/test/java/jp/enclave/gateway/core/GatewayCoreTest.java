@@ -210,8 +210,9 @@ class GatewayCoreTest {
       for (int i = 0; i < 32; i++) {
         int n = i;
         results.add(pool.submit(() -> {
-          // Eight researchers, one session each: each stays within its session and user limits.
-          GatewaySession s = TestHome.session("user" + (n % 8), TestHome.PROJECT, SessionKind.REMOTE);
+          // Eight researchers, a session per query: each stays within the session and user limits.
+          GatewaySession u = TestHome.session("user" + (n % 8), TestHome.PROJECT, SessionKind.REMOTE);
+          GatewaySession s = new GatewaySession("s-" + n, u.subject(), u.kind(), u.expiresAt());
           if (n % 5 == 0) {
             assertThatThrownBy(() -> gateway.plan(s, "SELECT * FROM read_parquet('x')")).isInstanceOf(GatewayRefusal.class);
             return -1L;
