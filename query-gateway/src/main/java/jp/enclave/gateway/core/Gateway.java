@@ -193,7 +193,7 @@ public final class Gateway implements AutoCloseable {
       long seq = audit.write("query.accepted", data);
       audit.flushSoon();
       return new PlannedQuery(queryId, session, sql, duckSql, reads.tables(), decision.policyIds(),
-          decision.reason(), now, planNanos, compiledBefore, seq);
+          decision.reason(), now, planNanos, compiledBefore, seq, compiledBefore ? 0 : compiled.scanCheckNanos());
     } catch (GatewayRefusal r) {
       auditRefusal(queryId, session, sql, r);
       throw r;
@@ -229,8 +229,10 @@ public final class Gateway implements AutoCloseable {
     SqlNode validated;
     ColumnReads.Reads reads;
     try {
-      SqlNode parsed = DuckDbSugar.expand(SqlParsing.parse(text.text()), catalog);
+      SqlNode parsed = SqlParsing.parse(text.text());
+      // Shape first: it bounds the tree's depth (with a position) before other passes recurse.
       new ShapeCheck(config).check(parsed);
+      parsed = DuckDbSugar.expand(parsed, catalog);
       CatalogValidation.Validated v = new CatalogValidation(catalog).resolve(parsed);
       validated = v.node();
       // Validation turns bare niladic names (current_user) into calls: check the result again.

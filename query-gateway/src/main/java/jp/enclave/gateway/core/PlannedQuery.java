@@ -9,7 +9,9 @@ import java.util.Set;
  * to, the text the researcher sent, the DuckDB text that will run, the tables it reads and the
  * policies that allowed it. {@code auditSeq} is its accepted entry in the audit trail, which must
  * be on disk before any of its results leave the gateway; {@code compiledBefore} says the checked
- * text came from the gateway's cache of earlier identical queries (policies were asked afresh).
+ * text came from the gateway's cache of earlier identical queries (policies were asked afresh);
+ * {@code scanCheckNanos} is the part of the planning time spent on the second column check
+ * (DuckDB's plan in the worker; zero for a text checked before).
  */
 public record PlannedQuery(
     String queryId,
@@ -22,4 +24,5 @@ public record PlannedQuery(
     Instant plannedAt,
     long planNanos,
     boolean compiledBefore,
-    long auditSeq) {}
+    long auditSeq,
+    long scanCheckNanos) {}
