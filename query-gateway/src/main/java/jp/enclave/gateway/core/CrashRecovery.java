@@ -67,8 +67,8 @@ final class CrashRecovery {
       long pid = Long.parseLong(Files.readString(dir.resolve(OWNER_FILE)).trim());
       return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     } catch (IOException | NumberFormatException e) {
-      // Unmarked: a gateway that died before marking, or a folder from before marks existed.
-      return false;
+      // Unmarked (another program's, or one being created this instant): never ours to remove.
+      return true;
     }
   }
 

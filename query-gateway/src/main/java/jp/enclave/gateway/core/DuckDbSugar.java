@@ -49,9 +49,16 @@ final class DuckDbSugar extends SqlShuttle {
       SqlNode operand = call.operand(0).accept(this);
       return SqlStdOperatorTable.CAST.createCall(call.getParserPosition(), operand, call.operand(1));
     }
-    if (call instanceof SqlOrderBy orderBy && isAll(orderBy.orderList)) {
+    if (call instanceof SqlOrderBy orderBy && (isAll(orderBy.orderList) || distinctOn(orderBy.query) != null)) {
+      SqlNodeList order = orderBy.orderList;
+      if (orderBy.query instanceof SqlSelect select && distinctOn(select) != null) {
+        // DISTINCT ON keeps the first row of each key in the query's own order.
+        expandDistinctOn(select, isAll(order) ? allOrdinals(select, order) : order);
+      }
       SqlNode query = orderBy.query.accept(this);
-      SqlNodeList order = allOrdinals(query, orderBy.orderList);
+      if (isAll(order)) {
+        order = allOrdinals(query, order);
+      }
       return new SqlOrderBy(orderBy.getParserPosition(), query, order, orderBy.offset, orderBy.fetch);
     }
     if (call.getKind() == SqlKind.AS && call.operandCount() > 2 && call.operand(0) instanceof SqlIdentifier table) {
@@ -67,6 +74,9 @@ final class DuckDbSugar extends SqlShuttle {
       }
     }
     if (call instanceof SqlSelect select) {
+      if (distinctOn(select) != null) {
+        expandDistinctOn(select, select.getOrderList() == null ? SqlNodeList.EMPTY : select.getOrderList());
+      }
       SqlCall out = (SqlCall) super.visit(select);
       SqlSelect s = (SqlSelect) out;
       if (isAll(s.getGroup())) {
@@ -78,6 +88,73 @@ final class DuckDbSugar extends SqlShuttle {
       return s;
     }
     return super.visit(call);
+  }
+
+  /** The DISTINCT ON keys the input guard put first in the select list, if any. */
+  private static SqlCall distinctOn(SqlNode query) {
+    if (query instanceof SqlSelect select && select.getSelectList().size() > 0
+        && select.getSelectList().get(0) instanceof SqlCall c
+        && c.getOperator().getName().equals(InputGuard.DISTINCT_ON_MARKER)) {
+      return c;
+    }
+    return null;
+  }
+
+  /**
+   * DISTINCT ON (keys) ... ORDER BY o as DuckDB means it: QUALIFY row_number() OVER (PARTITION BY
+   * keys ORDER BY o) = 1. Ordinals and select aliases in o are replaced by their expressions.
+   */
+  private static void expandDistinctOn(SqlSelect select, SqlNodeList order) {
+    SqlCall marker = distinctOn(select);
+    java.util.List<SqlNode> items = new ArrayList<>(select.getSelectList().getList());
+    items.remove(0);
+    select.setSelectList(new SqlNodeList(items, select.getSelectList().getParserPosition()));
+    List<SqlNode> keys = new ArrayList<>();
+    for (SqlNode k : marker.getOperandList()) {
+      keys.add(resolveItem(k, items));
+    }
+    List<SqlNode> orderKeys = new ArrayList<>();
+    for (SqlNode o : order) {
+      orderKeys.add(resolveOrderKey(o, items));
+    }
+    org.apache.calcite.sql.parser.SqlParserPos pos = marker.getParserPosition();
+    org.apache.calcite.sql.SqlWindow window = org.apache.calcite.sql.SqlWindow.create(null, null,
+        new SqlNodeList(keys, pos), new SqlNodeList(orderKeys, pos), SqlLiteral.createBoolean(true, pos), null, null,
+        null, pos);
+    SqlNode rowNumber = SqlStdOperatorTable.OVER.createCall(pos,
+        SqlStdOperatorTable.ROW_NUMBER.createCall(pos), window);
+    SqlNode first = SqlStdOperatorTable.EQUALS.createCall(pos, rowNumber, SqlLiteral.createExactNumeric("1", pos));
+    SqlNode qualify = select.getQualify();
+    select.setQualify(qualify == null ? first : SqlStdOperatorTable.AND.createCall(pos, qualify, first));
+  }
+
+  private static SqlNode resolveOrderKey(SqlNode o, List<SqlNode> items) {
+    if (o instanceof SqlCall c && c.operandCount() == 1
+        && (c.getKind() == SqlKind.DESCENDING || c.getKind() == SqlKind.NULLS_FIRST || c.getKind() == SqlKind.NULLS_LAST)) {
+      return c.getOperator().createCall(c.getParserPosition(), resolveOrderKey(c.operand(0), items));
+    }
+    return resolveItem(o, items);
+  }
+
+  /** An ordinal or a select alias as the expression it names; anything else as written. */
+  private static SqlNode resolveItem(SqlNode n, List<SqlNode> items) {
+    if (n instanceof SqlLiteral lit && lit.getTypeName() == org.apache.calcite.sql.type.SqlTypeName.DECIMAL) {
+      int k = lit.intValue(true);
+      if (k >= 1 && k <= items.size()) {
+        SqlNode item = items.get(k - 1);
+        return item.getKind() == SqlKind.AS ? ((SqlCall) item).operand(0) : item;
+      }
+    }
+    if (n instanceof SqlIdentifier id && id.isSimple()) {
+      for (SqlNode item : items) {
+        if (item.getKind() == SqlKind.AS && ((SqlCall) item).operand(1) instanceof SqlIdentifier alias
+            && alias.getSimple().equalsIgnoreCase(id.getSimple())
+            && !(((SqlCall) item).operand(0) instanceof SqlIdentifier)) {
+          return ((SqlCall) item).operand(0);
+        }
+      }
+    }
+    return n;
   }
 
   private static boolean isAll(SqlNodeList list) {

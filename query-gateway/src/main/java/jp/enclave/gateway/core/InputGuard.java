@@ -108,6 +108,9 @@ final class InputGuard {
   private static final java.util.regex.Pattern QUOTED_INTERVAL = java.util.regex.Pattern.compile(
       "'\\s*(\\d+)\\s*(year|month|week|day|hour|minute|second)s?\\s*'", java.util.regex.Pattern.CASE_INSENSITIVE);
 
+  /** The call DISTINCT ON (keys) stands for, as the first select item, until {@link DuckDbSugar} expands it. */
+  static final String DISTINCT_ON_MARKER = "\u00a7distinct_on";
+
   /** The identifier GROUP BY ALL / ORDER BY ALL stand for until {@link DuckDbSugar} expands them. */
   static final String ALL_PLACEHOLDER = "\u00a7all";
 
@@ -157,11 +160,17 @@ final class InputGuard {
     // The last character that is not blank or comment: tells a list literal [1, 2] from a subscript x[1].
     char lastSignificant = 0;
     int copied = 0;
+    // Where a comma goes after DISTINCT ON (keys): the keys become the first select item.
+    int pendingComma = -1;
     while (i < n) {
       int cp = sql.codePointAt(i);
       int width = Character.charCount(cp);
       if (!allowed(cp)) {
         throw Refusals.denyControlCharacter(line, col, cp);
+      }
+      if (i == pendingComma) {
+        copied = edit(out, sql, copied, i, i, ",", line, col, edits);
+        pendingComma = -1;
       }
       char c = sql.charAt(i);
       if (c == '\'' || c == '"' || c == '`') {
@@ -272,6 +281,19 @@ final class InputGuard {
           firstWord = word;
           firstLine = line;
           firstCol = col;
+        } else if (upper.equals("DISTINCT") && followedByWord(sql, j, "ON")) {
+          int on = nextNonBlank(sql, j);
+          int open = nextNonBlank(sql, on + 2);
+          int close = open < n && sql.charAt(open) == '(' ? matchingParen(sql, open) : -1;
+          if (close > 0) {
+            copied = edit(out, sql, copied, i, on + 2, '"' + DISTINCT_ON_MARKER + '"', line, col, edits);
+            pendingComma = close + 1;
+            wordBefore = previousWord;
+            previousWord = "ON";
+            col += on + 2 - i;
+            i = on + 2;
+            continue;
+          }
         } else if (FUNCTION_SPELLINGS.containsKey(upper) && calledAsFunction(sql, j)) {
           copied = edit(out, sql, copied, i, j, FUNCTION_SPELLINGS.get(upper), line, col, edits);
         } else if (upper.equals("ALL") && "BY".equalsIgnoreCase(previousWord)
@@ -329,6 +351,26 @@ final class InputGuard {
     m.region(from, sql.length());
     return m.lookingAt() && Set.of("YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "YEARS", "MONTHS", "DAYS",
         "HOURS", "MINUTES", "SECONDS").contains(m.group(1).toUpperCase(Locale.ROOT));
+  }
+
+  /** The index of the parenthesis closing the one at {@code open}, skipping strings; -1 if none. */
+  private static int matchingParen(String sql, int open) {
+    int depth = 0;
+    for (int k = open; k < sql.length(); k++) {
+      char c = sql.charAt(k);
+      if (c == '\'' || c == '"') {
+        int close = sql.indexOf(c, k + 1);
+        if (close < 0) {
+          return -1;
+        }
+        k = close;
+      } else if (c == '(') {
+        depth++;
+      } else if (c == ')' && --depth == 0) {
+        return k;
+      }
+    }
+    return -1;
   }
 
   private static boolean followedByWord(String sql, int from, String word) {

@@ -118,7 +118,7 @@ final class ShapeCheck {
       }
       return;
     }
-    if (Allowlists.STAR_MODIFIERS.contains(op.getName())) {
+    if (Allowlists.STAR_MODIFIERS.contains(op.getName()) || op.getName().equals(InputGuard.DISTINCT_ON_MARKER)) {
       return;
     }
     if (op instanceof SqlFunction || kind == SqlKind.OTHER || kind == SqlKind.OTHER_FUNCTION) {
