@@ -42,6 +42,7 @@ public final class Gateway implements AutoCloseable {
   private final AuditLog audit;
   private final InputGuard guard;
   private final Authorization authorization;
+  private final PolicyEngine policies;
   private final Semaphore slots;
   private final ScheduledExecutorService timer;
   private final Clock clock;
@@ -57,6 +58,7 @@ public final class Gateway implements AutoCloseable {
     this.database = ExtractDatabase.open(database, scratch.dir().resolve("spill"), config);
     this.audit = audit;
     this.guard = new InputGuard(config, catalog.reservedNames());
+    this.policies = policies;
     this.authorization = new Authorization(policies, catalog,
         new ProjectFacts(manifest.projectId(), config.projectApprovedUntil(), config.freeTextOnsite()));
     this.slots = new Semaphore(config.maxConcurrentQueries(), true);
@@ -111,6 +113,11 @@ public final class Gateway implements AutoCloseable {
 
   public ProjectCatalog catalog() {
     return catalog;
+  }
+
+  /** The policies this gateway decides with, so a front end's catalog browsing asks the same ones. */
+  public PolicyEngine policies() {
+    return policies;
   }
 
   public AuditLog audit() {
