@@ -168,9 +168,9 @@ public final class EnclaveFlightSqlProducer extends NoOpFlightSqlProducer implem
       CallContext context, FlightDescriptor descriptor) {
     GatewaySession session = session(context);
     Handles.Prepared prepared = handles.prepared(command.getPreparedStatementHandle(), context.peerIdentity(), "execute");
+    handles.checkRoom(context.peerIdentity());
     if (prepared.template.count() == 0) {
       PlannedQuery first = prepared.creationPlan.getAndSet(null);
-      handles.checkRoom(context.peerIdentity());
       // Later executions are planned, authorized and audited afresh under their own query IDs.
       Planned p = first != null ? new Planned(first, prepared.datasetSchema) : plan(session, prepared.template.sql());
       return tickets(context.peerIdentity(), List.of(p), descriptor);
@@ -180,7 +180,6 @@ public final class EnclaveFlightSqlProducer extends NoOpFlightSqlProducer implem
       throw FlightErrors.invalid("GW-PARAMETER-MISSING", "The statement has " + prepared.template.count()
           + " parameters; bind a value to each before executing it.");
     }
-    handles.checkRoom(context.peerIdentity());
     List<Planned> plans = new java.util.ArrayList<>();
     try {
       for (List<String> row : rows) {

@@ -167,7 +167,7 @@ final class SqlParameters {
     if (prev != null && prev.is("(") && at(t, i - 2) != null && at(t, i - 2).is("CAST")
         && next != null && next.is("AS") && at(t, i + 2) != null && at(t, i + 2).kind() == Kind.WORD) {
       ArrowType cast = ArrowTypes.ofDuckDb(castType(t, i + 2));
-      return cast == null ? ArrowType.Utf8.INSTANCE : cast;
+      return cast == null ? ArrowType.Utf8.INSTANCE : declared(cast);
     }
     if (prev != null && COMPARISONS.contains(prev.text())) {
       return columnType(t, i - 2, catalog);
@@ -239,7 +239,20 @@ final class SqlParameters {
       table.column(name.name()).ifPresent(c -> types.add(ArrowTypes.ofDuckDb(c.duckDbType())));
     }
     types.remove(null);
-    return types.size() == 1 ? types.iterator().next() : ArrowType.Utf8.INSTANCE;
+    return types.size() == 1 ? declared(types.iterator().next()) : ArrowType.Utf8.INSTANCE;
+  }
+
+  /**
+   * The type to declare for a placeholder compared with a column of {@code type}. The Flight SQL
+   * JDBC driver (18.3) writes a timestamp's epoch milliseconds into whatever timestamp vector is
+   * declared, so timestamps are declared in milliseconds; times are declared as text (DuckDB
+   * casts a string literal to TIME), since the driver binds them the same way.
+   */
+  private static ArrowType declared(ArrowType type) {
+    if (type instanceof ArrowType.Timestamp ts) {
+      return new ArrowType.Timestamp(org.apache.arrow.vector.types.TimeUnit.MILLISECOND, ts.getTimezone());
+    }
+    return type instanceof ArrowType.Time ? ArrowType.Utf8.INSTANCE : type;
   }
 
   // ---- rendering -------------------------------------------------------------------------

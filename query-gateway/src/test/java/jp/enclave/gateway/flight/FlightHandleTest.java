@@ -91,6 +91,21 @@ class FlightHandleTest {
   }
 
   @Test
+  void aValidlySignedTenYearTokenIsRefusedOverTheWireAndAudited() throws Exception {
+    String tenYears = jp.enclave.gateway.token.SessionTokens.issue(f.signing, new jp.enclave.gateway.token.SessionTokens.Claims(
+        "eve", TestHome.PROJECT, "remote", List.of("researcher"), "org-1", "type2",
+        java.time.Instant.now().plus(Duration.ofDays(365)), "sess-eve"), java.time.Instant.now(), Duration.ofDays(3650));
+    assertThatThrownBy(() -> f.sql.execute("SELECT count(*) FROM patient", FlightFixture.bearer(tenYears)))
+        .isInstanceOfSatisfying(FlightRuntimeException.class, e -> {
+          assertThat(e.status().code()).isEqualTo(CallStatus.UNAUTHENTICATED.code());
+          assertThat(e.getMessage()).contains("GW-TOKEN-INVALID").contains("exceeds the 12 h the gateway honours");
+        });
+    assertThat(f.awaitAudit("session.rejected", d -> d.path("reason").asText().contains("lifetime of 87600 h")))
+        .isNotNull();
+    assertThat(f.audit("session.authenticated", d -> d.path("user").asText().equals("eve"))).isEmpty();
+  }
+
+  @Test
   void anotherSessionTouchingAPreparedStatementGetsNotFoundAndTheOwnersHandleSurvives() throws Exception {
     ByteString handle = prepare("SELECT count(*) AS n FROM patient", alice).getPreparedStatementHandle();
     long refusedBefore = f.audit("handle.refused", d -> true).size();
