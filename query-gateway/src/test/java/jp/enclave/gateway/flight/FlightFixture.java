@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import jp.enclave.audit.AuditLog;
+import jp.enclave.audit.AuditVerifier;
 import jp.enclave.gateway.TestHome;
 import jp.enclave.gateway.core.Gateway;
 import jp.enclave.gateway.core.GatewayConfig;
@@ -64,8 +65,13 @@ final class FlightFixture implements AutoCloseable {
   }
 
   String token(String user, String kind, List<String> roles, Instant certifiedUntil) {
-    return SessionTokens.issue(signing, new SessionTokens.Claims(user, gateway.projectId(), kind, roles, "org-1",
-        "type2", certifiedUntil, "sess-" + user + "-" + kind), Instant.now(), Duration.ofHours(1));
+    return token(user, gateway.projectId(), kind, roles, certifiedUntil, Duration.ofHours(1));
+  }
+
+  /** A token signed with this gateway's trusted key, whatever it claims. */
+  String token(String user, String project, String kind, List<String> roles, Instant certifiedUntil, Duration ttl) {
+    return SessionTokens.issue(signing, new SessionTokens.Claims(user, project, kind, roles, "org-1",
+        "type2", certifiedUntil, "sess-" + user + "-" + kind), Instant.now(), ttl);
   }
 
   static CredentialCallOption bearer(String token) {
@@ -139,5 +145,8 @@ final class FlightFixture implements AutoCloseable {
     gateway.close();
     gateway.audit().close();
     allocator.close();
+    if (!AuditVerifier.verify(auditFile).ok()) {
+      throw new AssertionError("the audit trail " + auditFile + " does not verify");
+    }
   }
 }

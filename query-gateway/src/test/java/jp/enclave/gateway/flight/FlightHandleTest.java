@@ -92,9 +92,8 @@ class FlightHandleTest {
 
   @Test
   void aValidlySignedTenYearTokenIsRefusedOverTheWireAndAudited() throws Exception {
-    String tenYears = jp.enclave.gateway.token.SessionTokens.issue(f.signing, new jp.enclave.gateway.token.SessionTokens.Claims(
-        "eve", TestHome.PROJECT, "remote", List.of("researcher"), "org-1", "type2",
-        java.time.Instant.now().plus(Duration.ofDays(365)), "sess-eve"), java.time.Instant.now(), Duration.ofDays(3650));
+    String tenYears = f.token("eve", TestHome.PROJECT, "remote", List.of("researcher"),
+        java.time.Instant.now().plus(Duration.ofDays(365)), Duration.ofDays(3650));
     assertThatThrownBy(() -> f.sql.execute("SELECT count(*) FROM patient", FlightFixture.bearer(tenYears)))
         .isInstanceOfSatisfying(FlightRuntimeException.class, e -> {
           assertThat(e.status().code()).isEqualTo(CallStatus.UNAUTHENTICATED.code());
@@ -211,6 +210,16 @@ class FlightHandleTest {
     assertThat(f.sql.cancelFlightInfo(new CancelFlightInfoRequest(waiting), alice).getStatus()).isEqualTo(CancelStatus.CANCELLED);
     notFound(() -> FlightFixture.drain(f.sql.getStream(waiting.getEndpoints().get(0).getTicket(), alice)));
     assertThat(reasonFor("SELECT count(*) AS cancelled_early FROM patient")).isEqualTo("its ticket was cancelled before it ran");
+    // The older CancelQuery action takes the same path, with the same owner check.
+    FlightInfo legacy = f.sql.execute("SELECT count(*) AS cancelled_by_cancel_query FROM patient", alice);
+    notFound(() -> cancelQuery(legacy, bob));
+    assertThat(cancelQuery(legacy, alice)).isEqualTo(org.apache.arrow.flight.sql.CancelResult.CANCELLED);
+    notFound(() -> FlightFixture.drain(f.sql.getStream(legacy.getEndpoints().get(0).getTicket(), alice)));
+  }
+
+  @SuppressWarnings("deprecation")
+  private static org.apache.arrow.flight.sql.CancelResult cancelQuery(FlightInfo info, CredentialCallOption who) {
+    return f.sql.cancelQuery(info, who);
   }
 
   @Test
