@@ -418,6 +418,65 @@ public final class EnclaveFlightSqlProducer extends NoOpFlightSqlProducer implem
     });
   }
 
+  /**
+   * Keys: the extract declares none, so DBeaver's key and relation views get empty lists (after
+   * the same policy check) instead of an UNIMPLEMENTED error.
+   */
+  @Override
+  public FlightInfo getFlightInfoPrimaryKeys(FlightSql.CommandGetPrimaryKeys request, CallContext context,
+      FlightDescriptor descriptor) {
+    return metadataInfo(request, FlightSqlProducer.Schemas.GET_PRIMARY_KEYS_SCHEMA, context, descriptor, "GetPrimaryKeys");
+  }
+
+  @Override
+  public void getStreamPrimaryKeys(FlightSql.CommandGetPrimaryKeys request, CallContext context,
+      ServerStreamListener listener) {
+    noKeys(FlightSqlProducer.Schemas.GET_PRIMARY_KEYS_SCHEMA, context, listener, "GetPrimaryKeys");
+  }
+
+  @Override
+  public FlightInfo getFlightInfoExportedKeys(FlightSql.CommandGetExportedKeys request, CallContext context,
+      FlightDescriptor descriptor) {
+    return metadataInfo(request, FlightSqlProducer.Schemas.GET_EXPORTED_KEYS_SCHEMA, context, descriptor, "GetExportedKeys");
+  }
+
+  @Override
+  public void getStreamExportedKeys(FlightSql.CommandGetExportedKeys request, CallContext context,
+      ServerStreamListener listener) {
+    noKeys(FlightSqlProducer.Schemas.GET_EXPORTED_KEYS_SCHEMA, context, listener, "GetExportedKeys");
+  }
+
+  @Override
+  public FlightInfo getFlightInfoImportedKeys(FlightSql.CommandGetImportedKeys request, CallContext context,
+      FlightDescriptor descriptor) {
+    return metadataInfo(request, FlightSqlProducer.Schemas.GET_IMPORTED_KEYS_SCHEMA, context, descriptor, "GetImportedKeys");
+  }
+
+  @Override
+  public void getStreamImportedKeys(FlightSql.CommandGetImportedKeys request, CallContext context,
+      ServerStreamListener listener) {
+    noKeys(FlightSqlProducer.Schemas.GET_IMPORTED_KEYS_SCHEMA, context, listener, "GetImportedKeys");
+  }
+
+  @Override
+  public FlightInfo getFlightInfoCrossReference(FlightSql.CommandGetCrossReference request, CallContext context,
+      FlightDescriptor descriptor) {
+    return metadataInfo(request, FlightSqlProducer.Schemas.GET_CROSS_REFERENCE_SCHEMA, context, descriptor, "GetCrossReference");
+  }
+
+  @Override
+  public void getStreamCrossReference(FlightSql.CommandGetCrossReference request, CallContext context,
+      ServerStreamListener listener) {
+    noKeys(FlightSqlProducer.Schemas.GET_CROSS_REFERENCE_SCHEMA, context, listener, "GetCrossReference");
+  }
+
+  private void noKeys(Schema schema, CallContext context, ServerStreamListener listener, String call) {
+    metadataStream(context, listener, call, (session, decision) -> {
+      sendStrings(schema, List.of(), listener);
+      return Map.of();
+    });
+  }
+
   /** One batch whose first column holds {@code values} and whose other columns are null. */
   private void sendStrings(Schema schema, List<String> values, ServerStreamListener listener) {
     try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {

@@ -68,7 +68,8 @@ class FlightMetadataTest {
         DatabaseMetaData md = c.getMetaData();
         for (MetaCall call : List.<MetaCall>of(
             m -> m.getTables(null, null, "%", null), m -> m.getColumns(null, null, "clinical_note", "%"),
-            DatabaseMetaData::getCatalogs, DatabaseMetaData::getSchemas, DatabaseMetaData::getTableTypes)) {
+            DatabaseMetaData::getCatalogs, DatabaseMetaData::getSchemas, DatabaseMetaData::getTableTypes,
+            m -> m.getPrimaryKeys(null, null, "patient"), m -> m.getImportedKeys(null, null, "patient"))) {
           // The driver passes the Flight error of a catalog call through unwrapped.
           assertThatThrownBy(() -> rows(call.run(md))).hasMessageContaining("GW-POLICY-DENIED");
         }
@@ -99,6 +100,11 @@ class FlightMetadataTest {
       List<String> remote = strings(md.getColumns(null, null, "clinical_note", "%"), "COLUMN_NAME");
       assertThat(remote).contains("person_id").doesNotContain("text");
       assertThat(strings(md.getTables(null, null, "%", null), "TABLE_NAME")).contains("clinical_note", "patient");
+      // The extract declares no keys; DBeaver's relation views get empty lists, not errors.
+      assertThat(rows(md.getPrimaryKeys(null, null, "patient"))).isZero();
+      assertThat(rows(md.getExportedKeys(null, null, "patient"))).isZero();
+      assertThat(rows(md.getImportedKeys(null, null, "diagnosis"))).isZero();
+      assertThat(rows(md.getCrossReference(null, null, "patient", null, null, "diagnosis"))).isZero();
     }
     JsonNode listed = p1.awaitAudit("catalog.listed", d -> d.path("user").asText().equals("alice")
         && d.path("hiddenColumns").has("clinical_note"));
