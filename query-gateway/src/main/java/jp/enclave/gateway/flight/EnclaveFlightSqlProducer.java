@@ -171,6 +171,11 @@ public final class EnclaveFlightSqlProducer extends NoOpFlightSqlProducer implem
     handles.checkRoom(context.peerIdentity());
     if (prepared.template.count() == 0) {
       PlannedQuery first = prepared.creationPlan.getAndSet(null);
+      if (first != null && handles.tooOld(first)) {
+        // Its policy decision is older than a handle may live: decide again.
+        handles.unclaimed(first, "its prepared statement ran after its plan had aged; planned afresh");
+        first = null;
+      }
       // Later executions are planned, authorized and audited afresh under their own query IDs.
       Planned p = first != null ? new Planned(first, prepared.datasetSchema) : plan(session, prepared.template.sql());
       return tickets(context.peerIdentity(), List.of(p), descriptor);

@@ -101,6 +101,11 @@ final class Handles implements AutoCloseable {
     return clock.instant().plus(ttl);
   }
 
+  /** Whether a plan was made longer ago than a handle may live unused (its decision is stale). */
+  boolean tooOld(PlannedQuery plan) {
+    return plan.plannedAt().plus(ttl).isBefore(clock.instant());
+  }
+
   /** Refuses a new handle when the session already holds too many. */
   void checkRoom(String owner) {
     sweep();

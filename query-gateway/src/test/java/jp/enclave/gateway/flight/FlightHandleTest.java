@@ -172,6 +172,26 @@ class FlightHandleTest {
   }
 
   @Test
+  void aCreationPlanOlderThanAHandleMayLiveIsDecidedAgainNotRun() throws Exception {
+    String sql = "SELECT count(*) AS kept_alive FROM patient";
+    ByteString handle = prepare(sql, alice).getPreparedStatementHandle();
+    // The client keeps the statement alive (each use pushes its expiry back) past the TTL of 2 s.
+    for (int i = 0; i < 6; i++) {
+      Thread.sleep(500);
+      f.client.getSchema(command(handle), alice);
+    }
+    FlightInfo info = f.client.getInfo(command(handle), alice);
+    assertThat(FlightFixture.drain(f.sql.getStream(info.getEndpoints().get(0).getTicket(), alice))).isEqualTo(1);
+    close(handle, alice);
+    List<JsonNode> accepted = f.audit("query.accepted", d -> d.path("sql").asText().equals(sql));
+    assertThat(accepted).hasSize(2);
+    assertThat(reasonFor(sql)).isEqualTo("its prepared statement ran after its plan had aged; planned afresh");
+    String second = accepted.get(1).path("queryId").asText();
+    assertThat(f.awaitAudit("query.finished", d -> d.path("queryId").asText().equals(second))
+        .path("outcome").asText()).isEqualTo("completed");
+  }
+
+  @Test
   void serverShutdownRecordsEveryWaitingPlanAsUnclaimed() throws Exception {
     try (FlightFixture own = new FlightFixture(TestHome.PROJECT, TestHome.config())) {
       CredentialCallOption carol = FlightFixture.bearer(own.token("carol", "remote"));
