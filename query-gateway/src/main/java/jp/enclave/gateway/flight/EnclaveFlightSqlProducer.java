@@ -423,6 +423,25 @@ public final class EnclaveFlightSqlProducer extends NoOpFlightSqlProducer implem
     });
   }
 
+  @Override
+  public FlightInfo getFlightInfoTypeInfo(FlightSql.CommandGetXdbcTypeInfo request, CallContext context,
+      FlightDescriptor descriptor) {
+    return metadataInfo(request, FlightSqlProducer.Schemas.GET_TYPE_INFO_SCHEMA, context, descriptor, "GetXdbcTypeInfo");
+  }
+
+  /** The types of the catalog with their literal syntax ({@link XdbcTypes}), for JDBC getTypeInfo. */
+  @Override
+  public void getStreamTypeInfo(FlightSql.CommandGetXdbcTypeInfo request, CallContext context,
+      ServerStreamListener listener) {
+    metadataStream(context, listener, "GetXdbcTypeInfo", (session, decision) -> {
+      try (VectorSchemaRoot root = VectorSchemaRoot.create(FlightSqlProducer.Schemas.GET_TYPE_INFO_SCHEMA, allocator)) {
+        XdbcTypes.fill(root, request.hasDataType() ? request.getDataType() : null);
+        sendOne(root, listener);
+      }
+      return Map.of();
+    });
+  }
+
   /**
    * Keys: the extract declares none, so DBeaver's key and relation views get empty lists (after
    * the same policy check) instead of an UNIMPLEMENTED error.

@@ -74,6 +74,11 @@ final class FlightFixture implements AutoCloseable {
         "type2", certifiedUntil, "sess-" + user + "-" + kind), Instant.now(), ttl);
   }
 
+  /** A researcher in a remote session whom the policies allow. */
+  CredentialCallOption allowed() {
+    return bearer(token("alice", "remote"));
+  }
+
   static CredentialCallOption bearer(String token) {
     return new CredentialCallOption(new BearerCredentialWriter(token));
   }

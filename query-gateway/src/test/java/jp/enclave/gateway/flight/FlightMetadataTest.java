@@ -75,12 +75,15 @@ class FlightMetadataTest {
         }
       }
       CredentialCallOption auth = FlightFixture.bearer(token);
-      assertThatThrownBy(() -> FlightFixture.drain(p1.sql.getStream(p1.sql.getSqlInfo(new int[0], auth)
-          .getEndpoints().get(0).getTicket(), auth)))
-          .isInstanceOfSatisfying(FlightRuntimeException.class, e -> {
-            assertThat(e.status().code()).isEqualTo(CallStatus.UNAUTHORIZED.code());
-            assertThat(e.getMessage()).contains("GW-POLICY-DENIED");
-          });
+      for (FlightInfo info : List.of(p1.sql.getSqlInfo(new int[0], p1.allowed()), p1.sql.getXdbcTypeInfo(p1.allowed()))) {
+        // Even with a ticket another session obtained, the refused session's DoGet is refused.
+        assertThatThrownBy(() -> FlightFixture.drain(p1.sql.getStream(info.getEndpoints().get(0).getTicket(), auth)))
+            .isInstanceOfSatisfying(FlightRuntimeException.class, e -> {
+              assertThat(e.status().code()).isEqualTo(CallStatus.UNAUTHORIZED.code());
+              assertThat(e.getMessage()).contains("GW-POLICY-DENIED");
+            });
+      }
+      assertThatThrownBy(() -> p1.sql.getXdbcTypeInfo(auth)).hasMessageContaining("GW-POLICY-DENIED");
     }
     try (Connection c = p1.jdbc(expired)) {
       assertThatThrownBy(() -> rows(c.getMetaData().getTables(null, null, "%", null)))
@@ -105,6 +108,7 @@ class FlightMetadataTest {
       assertThat(rows(md.getExportedKeys(null, null, "patient"))).isZero();
       assertThat(rows(md.getImportedKeys(null, null, "diagnosis"))).isZero();
       assertThat(rows(md.getCrossReference(null, null, "patient", null, null, "diagnosis"))).isZero();
+
     }
     JsonNode listed = p1.awaitAudit("catalog.listed", d -> d.path("user").asText().equals("alice")
         && d.path("hiddenColumns").has("clinical_note"));
@@ -112,6 +116,39 @@ class FlightMetadataTest {
     try (Connection c = p1.jdbc(p1.token("olivia", "onsite"))) {
       assertThat(strings(c.getMetaData().getColumns(null, null, "clinical_note", "%"), "COLUMN_NAME"))
           .contains("person_id", "text");
+    }
+  }
+
+  @Test
+  void typeInfoGivesEachCatalogTypeWithItsLiteralSyntax() throws Exception {
+    CredentialCallOption auth = p1.allowed();
+    Map<String, String> prefixes = new LinkedHashMap<>();
+    try (FlightStream s = p1.sql.getStream(p1.sql.getXdbcTypeInfo(auth).getEndpoints().get(0).getTicket(), auth)) {
+      while (s.next()) {
+        for (int i = 0; i < s.getRoot().getRowCount(); i++) {
+          Object prefix = s.getRoot().getVector("literal_prefix").getObject(i);
+          prefixes.put(s.getRoot().getVector("type_name").getObject(i).toString(), prefix == null ? null : prefix.toString());
+        }
+      }
+    }
+    assertThat(prefixes.keySet()).containsExactlyElementsOf(XdbcTypes.ROWS.stream().map(XdbcTypes.Row::name).toList());
+    assertThat(prefixes).containsEntry("TIMESTAMP", "TIMESTAMP '").containsEntry("VARCHAR", "'").containsEntry("BIGINT", null);
+    // Each prefix and suffix makes a literal DuckDB reads as that type.
+    for (XdbcTypes.Row r : XdbcTypes.ROWS) {
+      if (r.prefix() != null) {
+        String value = switch (r.name()) {
+          case "DATE" -> "2003-02-26";
+          case "TIME" -> "12:34:56";
+          case "TIMESTAMP" -> "2020-08-03 09:15:30";
+          default -> "text";
+        };
+        assertThat(TestHome.rawRows(p1.gateway, "SELECT typeof(" + r.prefix() + value + r.suffix() + ")"))
+            .containsExactly(r.name() + "\t");
+      }
+    }
+    try (FlightStream s = p1.sql.getStream(p1.sql.getXdbcTypeInfo(Types.DECIMAL, auth).getEndpoints().get(0).getTicket(), auth)) {
+      assertThat(s.next()).isTrue();
+      assertThat(s.getRoot().getRowCount()).isEqualTo(2);
     }
   }
 
