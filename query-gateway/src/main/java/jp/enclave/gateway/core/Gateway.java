@@ -39,6 +39,7 @@ public final class Gateway implements AutoCloseable {
   private final InputGuard guard;
   private final Authorization authorization;
   private final Admission admission;
+  private final PolicyEngine policies;
   private final ScheduledExecutorService timer;
   private final Clock clock;
   private final com.google.common.cache.Cache<String, Compiled> compiledQueries;
@@ -62,6 +63,7 @@ public final class Gateway implements AutoCloseable {
           audit.append(event, d);
         });
     this.guard = new InputGuard(config, catalog.reservedNames());
+    this.policies = policies;
     this.authorization = new Authorization(policies, catalog,
         new ProjectFacts(manifest.projectId(), config.projectApprovedUntil(), config.freeTextOnsite()));
     this.scanCheck = new ScanCheck(catalog);
@@ -125,6 +127,11 @@ public final class Gateway implements AutoCloseable {
 
   public ProjectCatalog catalog() {
     return catalog;
+  }
+
+  /** The policies this gateway decides with, so a front end's catalog browsing asks the same ones. */
+  public PolicyEngine policies() {
+    return policies;
   }
 
   public AuditLog audit() {

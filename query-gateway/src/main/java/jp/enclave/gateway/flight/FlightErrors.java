@@ -21,4 +21,9 @@ final class FlightErrors {
     };
     return status.withDescription(r.refusal().render()).toRuntimeException();
   }
+
+  /** A refusal of the Flight layer itself (parameters it cannot bind), in the same code: sentence form. */
+  static FlightRuntimeException invalid(String code, String message) {
+    return CallStatus.INVALID_ARGUMENT.withDescription(code + ": " + message).toRuntimeException();
+  }
 }

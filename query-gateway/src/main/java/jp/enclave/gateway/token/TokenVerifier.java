@@ -24,15 +24,33 @@ import jp.enclave.policies.Subject;
  * Verifies session tokens for one project: signature (ES256, the enclave's public key only),
  * issuer, audience, expiry (small clock skew), every required claim, and that the token's project
  * is the one this gateway serves. A token for project A never opens project B.
+ *
+ * <p>The lifetime the gateway honours is bounded whatever the signer wrote: the token must say
+ * when it was issued ({@code iat}, not in the future beyond the skew) and {@code exp - iat} must
+ * not exceed {@link #DEFAULT_MAX_LIFETIME} (or the configured maximum). A leaked or mis-issued
+ * token thus stops working within one working day, not in ten years.
  */
 public final class TokenVerifier {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The longest session a token may describe unless configured otherwise: one long working day. */
+  public static final Duration DEFAULT_MAX_LIFETIME = Duration.ofHours(12);
+  static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
   private final JwtPublicKeyVerify verify;
   private final JwtValidator validator;
   private final String projectId;
+  private final Clock clock;
+  private final Duration maxLifetime;
 
   public TokenVerifier(String publicJwkSet, String projectId, Clock clock) {
+    this(publicJwkSet, projectId, clock, DEFAULT_MAX_LIFETIME);
+  }
+
+  /** As above, honouring tokens whose {@code exp - iat} is at most {@code maxLifetime}. */
+  public TokenVerifier(String publicJwkSet, String projectId, Clock clock, Duration maxLifetime) {
+    if (maxLifetime.isNegative() || maxLifetime.isZero()) {
+      throw new IllegalArgumentException("the maximum token lifetime must be positive, not " + maxLifetime);
+    }
     SessionTokens.ensureRegistered();
     try {
       KeysetHandle keys = JwkSetConverter.toPublicKeysetHandle(publicJwkSet);
@@ -43,11 +61,33 @@ public final class TokenVerifier {
     this.validator = JwtValidator.newBuilder()
         .expectIssuer(SessionTokens.ISSUER)
         .expectAudience(SessionTokens.AUDIENCE)
-        .expectIssuedInThePast()
         .setClock(clock)
-        .setClockSkew(Duration.ofSeconds(30))
+        .setClockSkew(CLOCK_SKEW)
         .build();
     this.projectId = projectId;
+    this.clock = clock;
+    this.maxLifetime = maxLifetime;
+  }
+
+  /** The issue time and lifetime checks, with a reason for each refusal. */
+  private void checkLifetime(VerifiedJwt jwt) throws JwtInvalidException {
+    if (!jwt.hasIssuedAt()) {
+      throw Refusals.denyToken("it does not say when it was issued (no iat claim)");
+    }
+    Instant issued = jwt.getIssuedAt();
+    if (issued.isAfter(clock.instant().plus(CLOCK_SKEW))) {
+      throw Refusals.denyToken("it claims to be issued in the future (iat " + issued + ")");
+    }
+    Duration lifetime = Duration.between(issued, jwt.getExpiration());
+    if (lifetime.compareTo(maxLifetime) > 0) {
+      throw Refusals.denyToken("its lifetime of " + hours(lifetime) + " exceeds the " + hours(maxLifetime)
+          + " the gateway honours; ask the enclave for a new session");
+    }
+  }
+
+  private static String hours(Duration d) {
+    long minutes = d.toMinutes();
+    return minutes % 60 == 0 ? minutes / 60 + " h" : minutes / 60 + " h " + minutes % 60 + " min";
   }
 
   /** The session the token stands for; refuses with GW-TOKEN-INVALID or GW-TOKEN-WRONG-PROJECT. */
@@ -64,6 +104,7 @@ public final class TokenVerifier {
       throw Refusals.denyToken("its signature is not the enclave's");
     }
     try {
+      checkLifetime(jwt);
       String project = jwt.getStringClaim(SessionTokens.PROJECT);
       if (!projectId.equals(project)) {
         throw Refusals.denyTokenProject(project);

@@ -7,77 +7,54 @@ import com.google.crypto.tink.KeysetHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import jp.enclave.gateway.TestHome;
-import jp.enclave.audit.AuditLog;
-import jp.enclave.audit.AuditVerifier;
-import jp.enclave.gateway.core.Gateway;
 import jp.enclave.gateway.token.SessionTokens;
-import jp.enclave.gateway.token.TokenVerifier;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStream;
-import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.Ticket;
-import org.apache.arrow.flight.auth2.BearerCredentialWriter;
 import org.apache.arrow.flight.grpc.CredentialCallOption;
 import org.apache.arrow.flight.sql.FlightSqlClient;
-import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Standard clients against the real server on loopback: the Flight SQL JDBC driver and FlightSqlClient. */
 class FlightGatewayTest {
-  private static RootAllocator allocator;
-  private static Gateway gateway;
-  private static FlightGatewayServer server;
-  private static KeysetHandle signing;
+  private static FlightFixture f;
   private static Path auditFile;
   private static FlightClient client;
 
   @BeforeAll
-  static void start() throws Exception {
-    allocator = new RootAllocator();
-    auditFile = Files.createTempDirectory("flight").resolve("audit.jsonl");
-    gateway = Gateway.open(TestHome.get(), TestHome.PROJECT, TestHome.config().withArrowBatchRows(500),
-        AuditLog.open(auditFile, false));
-    signing = SessionTokens.newSigningKeyset();
-    TokenVerifier verifier = new TokenVerifier(SessionTokens.publicJwkSet(signing), TestHome.PROJECT, Clock.systemUTC());
-    server = FlightGatewayServer.start(gateway, verifier, "127.0.0.1", 0, allocator);
-    client = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", server.port())).build();
+  static void start() {
+    f = new FlightFixture(TestHome.PROJECT, TestHome.config().withArrowBatchRows(500));
+    auditFile = f.auditFile;
+    client = f.client;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    client.close();
-    server.close();
-    gateway.close();
-    allocator.close();
-    assertThat(AuditVerifier.verify(auditFile).ok()).isTrue();
+    f.close();
   }
 
   static String token(String user, String project, String kind, Duration ttl) {
-    return SessionTokens.issue(signing, new SessionTokens.Claims(user, project, kind, List.of("researcher"), "org-1",
-        "type2", Instant.now().plus(Duration.ofDays(365)), "sess-" + user + "-" + kind), Instant.now(), ttl);
+    return f.token(user, project, kind, List.of("researcher"), Instant.now().plus(Duration.ofDays(365)), ttl);
   }
 
   static Connection jdbc(String token) throws SQLException {
-    return DriverManager.getConnection("jdbc:arrow-flight-sql://127.0.0.1:" + server.port()
-        + "/?useEncryption=false&token=" + token);
+    return f.jdbc(token);
   }
 
   static CredentialCallOption bearer(String token) {
-    return new CredentialCallOption(new BearerCredentialWriter(token));
+    return FlightFixture.bearer(token);
   }
 
   @Test
@@ -193,12 +170,6 @@ class FlightGatewayTest {
   }
 
   private static long drain(FlightStream stream) throws Exception {
-    long rows = 0;
-    try (stream) {
-      while (stream.next()) {
-        rows += stream.getRoot().getRowCount();
-      }
-    }
-    return rows;
+    return FlightFixture.drain(stream);
   }
 }

@@ -22,6 +22,49 @@ class TokenVerifierTest {
         "org-9", "type2", CERT, "sess-1"), now, ttl);
   }
 
+  private static String refusal(String token) {
+    try {
+      P1.verify(token);
+    } catch (GatewayRefusal r) {
+      return r.refusal().render();
+    }
+    return "accepted";
+  }
+
+  /** What a careless or compromised signer could write: the enclave's key, claims of its choosing. */
+  private static String signedWithoutIssueTime(Instant exp) throws Exception {
+    com.google.crypto.tink.jwt.RawJwt raw = com.google.crypto.tink.jwt.RawJwt.newBuilder()
+        .setIssuer(SessionTokens.ISSUER).setAudience(SessionTokens.AUDIENCE).setSubject("alice").setJwtId("sess-x")
+        .setExpiration(exp)
+        .addStringClaim(SessionTokens.PROJECT, "p1").addStringClaim(SessionTokens.SESSION_KIND, "remote")
+        .addJsonArrayClaim(SessionTokens.ROLES, "[\"researcher\"]").addStringClaim(SessionTokens.ORG, "org-9")
+        .addStringClaim(SessionTokens.ORG_CERT_TYPE, "type2")
+        .addNumberClaim(SessionTokens.ORG_CERT_VALID_UNTIL, CERT.getEpochSecond())
+        .build();
+    return KEY.getPrimitive(com.google.crypto.tink.RegistryConfiguration.get(),
+        com.google.crypto.tink.jwt.JwtPublicKeySign.class).signAndEncode(raw);
+  }
+
+  @Test
+  void validlySignedTokensLivingLongerThanTheGatewayHonoursAreRefused() throws Exception {
+    Instant now = Instant.now();
+    assertThat(refusal(token(KEY, "p1", "remote", now, Duration.ofDays(3650))))
+        .startsWith("GW-TOKEN-INVALID").contains("lifetime of 87600 h exceeds the 12 h the gateway honours");
+    assertThat(refusal(token(KEY, "p1", "remote", now, Duration.ofHours(12).plusMinutes(1))))
+        .contains("lifetime of 12 h 1 min exceeds");
+    assertThat(refusal(token(KEY, "p1", "remote", now, Duration.ofHours(12)))).isEqualTo("accepted");
+    // Issued "tomorrow" so that exp - iat looks short: refused, iat may not lie in the future.
+    assertThat(refusal(token(KEY, "p1", "remote", now.plus(Duration.ofDays(1)), Duration.ofHours(1))))
+        .contains("claims to be issued in the future");
+    // Within the clock skew a slightly fast issuer is still accepted.
+    assertThat(refusal(token(KEY, "p1", "remote", now.plusSeconds(10), Duration.ofHours(1)))).isEqualTo("accepted");
+    assertThat(refusal(signedWithoutIssueTime(now.plus(Duration.ofHours(1)))))
+        .startsWith("GW-TOKEN-INVALID").contains("no iat claim");
+    TokenVerifier strict = new TokenVerifier(SessionTokens.publicJwkSet(KEY), "p1", Clock.systemUTC(), Duration.ofHours(1));
+    assertThatThrownBy(() -> strict.verify(token(KEY, "p1", "remote", now, Duration.ofHours(2))))
+        .hasMessageContaining("exceeds the 1 h the gateway honours");
+  }
+
   private static String code(String token) {
     try {
       P1.verify(token);
