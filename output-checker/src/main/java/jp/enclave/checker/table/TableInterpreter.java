@@ -66,7 +66,9 @@ public final class TableInterpreter {
       inferColumns(raw, numeric, labels, measures, doubts);
     }
     int[] labelCols = labels.stream().mapToInt(Integer::intValue).toArray();
-    int[] measureCols = measures.stream().mapToInt(Integer::intValue).toArray();
+    // File column order, whatever order a declaration lists them in: results.json positions count
+    // measures this way, as the viewer counts the columns it shows.
+    int[] measureCols = measures.stream().mapToInt(Integer::intValue).sorted().toArray();
     if (measureCols.length == 0) {
       throw InputRefusal.badDeclaration(raw.source(), "no measure column was found: declare \"measures\" for this item");
     }
