@@ -125,7 +125,7 @@ public final class OutputChecker {
         default:
           return checkText(item, file, findings);
       }
-    } catch (InputRefusal e) {
+    } catch (Refusal e) {
       findings.add(Finding.item(Rule.INPUT, Status.FAIL, e.describe()));
       return result(item, findings, null, null, null, null, provenance, item.file(), Status.PASS);
     }
@@ -133,12 +133,12 @@ public final class OutputChecker {
 
   /** Frequency and magnitude tables: read, recompute, interpret, apply the rules, plan suppression. */
   private ItemResult checkTable(ExportRequest request, ExportItem item, ItemType type, Path file, String name,
-                                List<Finding> findings, List<String> provenance) throws InputRefusal {
+                                List<Finding> findings, List<String> provenance) throws Refusal {
     ProvenanceStage.Pending pending = new ProvenanceStage(queries, extract).start(request.projectId(), item.queries());
     RawTable raw;
     try {
       raw = new TableReader(limits).read(file, name);
-    } catch (InputRefusal e) {
+    } catch (Refusal e) {
       pending.await();
       throw e;
     }
@@ -150,7 +150,7 @@ public final class OutputChecker {
     StatTable stat;
     try {
       stat = new TableInterpreter(rules).interpret(raw, item, type);
-    } catch (InputRefusal e) {
+    } catch (Refusal e) {
       findings.add(Finding.item(Rule.INPUT, Status.FAIL, e.describe()));
       return result(item, findings, raw, null, null, null, provenance, name, Status.PASS);
     }
@@ -170,7 +170,7 @@ public final class OutputChecker {
     return result(item, findings, raw, stat, safe.plan(), safe.rows(), provenance, name, Status.PASS);
   }
 
-  private ItemResult checkSurvival(ExportItem item, Path file, List<Finding> findings) throws InputRefusal {
+  private ItemResult checkSurvival(ExportItem item, Path file, List<Finding> findings) throws Refusal {
     RawTable raw = new TableReader(limits).read(file, item.file());
     PseudonymCheck.checkTable(raw, pseudonyms, findings);
     RecordLevelCheck.check(raw, rules, Double.NaN, findings);
@@ -194,7 +194,7 @@ public final class OutputChecker {
    * A model summary as statsmodels or R prints it (text), or a table of estimates (CSV, TSV,
    * Parquet): the residual degrees of freedom are read and the rule applied.
    */
-  private ItemResult checkRegression(ExportItem item, Path file, List<Finding> findings) throws InputRefusal {
+  private ItemResult checkRegression(ExportItem item, Path file, List<Finding> findings) throws Refusal {
     if (isPrintedText(file, item.file())) {
       String text = TextFiles.read(file, item.file(), limits);
       List<ModelSummary> models = ModelSummaryParser.parse(text);
@@ -210,7 +210,7 @@ public final class OutputChecker {
     return result(item, findings, raw, null, null, null, List.of(), item.file(), Status.PASS);
   }
 
-  private static boolean isPrintedText(Path file, String name) throws InputRefusal {
+  private static boolean isPrintedText(Path file, String name) throws Refusal {
     try {
       FileKind kind = FileKind.sniff(file);
       String lower = name.toLowerCase(Locale.ROOT);
@@ -221,7 +221,7 @@ public final class OutputChecker {
   }
 
   private ItemResult checkFigure(ExportRequest request, ExportItem item, Path file, List<Finding> findings,
-                                 List<String> provenance) throws InputRefusal {
+                                 List<String> provenance) throws Refusal {
     FileKind kind;
     try {
       kind = FileKind.sniff(file);
@@ -252,7 +252,7 @@ public final class OutputChecker {
         tableResult.safeRows(), tableResult.provenance(), item.table(), Status.PASS);
   }
 
-  private ItemResult checkText(ExportItem item, Path file, List<Finding> findings) throws InputRefusal {
+  private ItemResult checkText(ExportItem item, Path file, List<Finding> findings) throws Refusal {
     String text = TextFiles.read(file, item.file(), limits);
     PseudonymCheck.checkText(text, item.file(), pseudonyms, findings);
     Status base = item.type() == ItemType.CODE ? rules.codeDefault : rules.textDefault;

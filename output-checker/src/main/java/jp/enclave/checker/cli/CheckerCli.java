@@ -1,16 +1,15 @@
 package jp.enclave.checker.cli;
 
+import jp.enclave.checker.Refusal;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import jp.enclave.checker.OutputChecker;
 import jp.enclave.checker.history.DirectoryReleaseHistory;
-import jp.enclave.checker.input.DuckDbConnections;
+import jp.enclave.checker.extract.ProjectExtract;
 import jp.enclave.checker.input.InputLimits;
 import jp.enclave.checker.provenance.CitedQueries;
 import jp.enclave.checker.pseudonyms.PseudonymSet;
@@ -19,7 +18,6 @@ import jp.enclave.checker.report.ItemResult;
 import jp.enclave.checker.report.ReportWriter;
 import jp.enclave.checker.request.ExportRequest;
 import jp.enclave.checker.request.RequestParser;
-import jp.enclave.checker.request.RequestRefusal;
 import jp.enclave.checker.rules.RuleSet;
 import jp.enclave.checker.rules.Status;
 import picocli.CommandLine;
@@ -74,8 +72,10 @@ public final class CheckerCli implements Callable<Integer> {
     @Option(names = "--rules", description = "YAML rule overrides (dataset, then project); may repeat")
     List<Path> rules = new ArrayList<>();
 
-    @Option(names = "--extract", description = "the project's DuckDB extract (opened read-only) for provenance and pseudonyms")
-    Path extract;
+    @Option(names = "--extract-home", description = "home holding the extract key set and sealed extracts "
+        + "(kek/extract.kek, keys/extract/, extracts/); only the request's project's extract is opened, into private "
+        + "RAM scratch, locked down, for provenance and pseudonyms")
+    Path extractHome;
 
     @Option(names = "--queries", description = "JSON of cited queries: {id: {project_id, user, sql}}")
     Path queries;
@@ -107,7 +107,7 @@ public final class CheckerCli implements Callable<Integer> {
       ExportRequest req;
       try {
         req = new RequestParser().parse(request);
-      } catch (RequestRefusal e) {
+      } catch (Refusal e) {
         err.println("error: " + e.code() + ": " + e.getMessage());
         return 3;
       }
@@ -128,16 +128,17 @@ public final class CheckerCli implements Callable<Integer> {
         history = new DirectoryReleaseHistory(released, limits, rs);
         checker = checker.withHistory(history);
       }
-      Connection conn = null;
+      ProjectExtract opened = null;
       try {
-        if (extract != null) {
-          if (!java.nio.file.Files.isRegularFile(extract)) {
-            err.println("error: EXTRACT_NOT_FOUND: " + extract);
+        Connection conn = null;
+        if (extractHome != null) {
+          try {
+            opened = ProjectExtract.open(extractHome, req.projectId());
+          } catch (Refusal e) {
+            err.println("error: " + e.describe());
             return 3;
           }
-          Properties p = DuckDbConnections.safeProperties();
-          p.setProperty("duckdb.read_only", "true");
-          conn = DriverManager.getConnection("jdbc:duckdb:" + extract.toAbsolutePath(), p);
+          conn = opened.connection();
           checker = checker.withPseudonyms(PseudonymSet.fromExtract(conn));
         }
         CitedQueries cq;
@@ -163,8 +164,8 @@ public final class CheckerCli implements Callable<Integer> {
         stdout.println("overall: " + report.overall().word() + "; reports in " + this.out);
         return report.overall() == Status.PASS ? 0 : report.overall() == Status.REVIEW ? 1 : 2;
       } finally {
-        if (conn != null) {
-          conn.close();
+        if (opened != null) {
+          opened.close(); // removes the decrypted extract from RAM scratch
         }
       }
     }

@@ -1,5 +1,6 @@
 package jp.enclave.checker.input;
 
+import jp.enclave.checker.Refusal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -18,7 +19,7 @@ public final class ContainerGuard {
   /** Summary of a container that stayed within the limits. */
   public record ContainerSummary(int entries, long uncompressedBytes, boolean looksLikeOfficeDocument) {}
 
-  public static ContainerSummary inspect(Path file, String name, InputLimits limits) throws InputRefusal {
+  public static ContainerSummary inspect(Path file, String name, InputLimits limits) throws Refusal {
     long compressed;
     try {
       compressed = Math.max(1, Files.size(file));

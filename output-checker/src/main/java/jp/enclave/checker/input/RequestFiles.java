@@ -1,5 +1,6 @@
 package jp.enclave.checker.input;
 
+import jp.enclave.checker.Refusal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,7 +9,7 @@ import java.nio.file.Path;
 public final class RequestFiles {
   private RequestFiles() {}
 
-  public static Path resolve(Path folder, String name) throws InputRefusal {
+  public static Path resolve(Path folder, String name) throws Refusal {
     Path base = folder.toAbsolutePath().normalize();
     Path p = base.resolve(name).normalize();
     if (!p.startsWith(base)) {

@@ -1,5 +1,6 @@
 package jp.enclave.checker.input;
 
+import jp.enclave.checker.Refusal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -20,9 +21,9 @@ final class StrictUtf8Reader extends Reader {
 
   /** Carries a refusal through the Reader API, which only allows IOException. */
   static final class Refused extends IOException {
-    final InputRefusal refusal;
+    final Refusal refusal;
 
-    Refused(InputRefusal refusal) {
+    Refused(Refusal refusal) {
       super(refusal.getMessage());
       this.refusal = refusal;
     }

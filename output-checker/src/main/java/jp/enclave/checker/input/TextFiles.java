@@ -1,5 +1,6 @@
 package jp.enclave.checker.input;
 
+import jp.enclave.checker.Refusal;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -12,7 +13,7 @@ import java.nio.file.Path;
 public final class TextFiles {
   private TextFiles() {}
 
-  public static String read(Path file, String name, InputLimits limits) throws InputRefusal {
+  public static String read(Path file, String name, InputLimits limits) throws Refusal {
     try {
       if (!Files.isRegularFile(file)) {
         throw InputRefusal.notFound(name);

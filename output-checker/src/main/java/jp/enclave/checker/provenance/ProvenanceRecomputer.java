@@ -1,5 +1,6 @@
 package jp.enclave.checker.provenance;
 
+import jp.enclave.checker.Refusal;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,7 +21,7 @@ import jp.enclave.checker.table.Numbers;
 public final class ProvenanceRecomputer {
   private final QueryShapeParser parser = new QueryShapeParser();
 
-  public ProvenanceResult recompute(CitedQuery cited, Connection extract) throws ProvenanceRefusal {
+  public ProvenanceResult recompute(CitedQuery cited, Connection extract) throws Refusal {
     AggregateQuery q = parser.parse(cited.sql());
     String sql = rewrite(q, false);
     boolean anySeveral = false;
@@ -76,7 +77,7 @@ public final class ProvenanceRecomputer {
     } catch (SQLException e) {
       String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       int nl = m.indexOf('\n');
-      throw new ProvenanceRefusal("the cited query could not be recomputed on the extract: " + (nl > 0 ? m.substring(0, nl) : m));
+      throw new Refusal("QUERY_NOT_RECOMPUTABLE", "the cited query could not be recomputed on the extract: " + (nl > 0 ? m.substring(0, nl) : m));
     }
     if (anySeveral) {
       patchPerPerson(q, extract, cells);
@@ -89,7 +90,7 @@ public final class ProvenanceRecomputer {
 
   /** Replaces row-level contributions by per-person ones in cells where a person has several rows. */
   private static void patchPerPerson(AggregateQuery q, Connection extract, Map<String, ProvenanceResult.Cell> cells)
-      throws ProvenanceRefusal {
+      throws Refusal {
     int k = q.keys().size();
     try (Statement s = extract.createStatement(); ResultSet rs = s.executeQuery(rewrite(q, true))) {
       Map<String, Integer> col = new HashMap<>();
@@ -121,7 +122,7 @@ public final class ProvenanceRecomputer {
     } catch (SQLException e) {
       String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       int nl = m.indexOf('\n');
-      throw new ProvenanceRefusal("the per-person recomputation failed on the extract: " + (nl > 0 ? m.substring(0, nl) : m));
+      throw new Refusal("QUERY_NOT_RECOMPUTABLE", "the per-person recomputation failed on the extract: " + (nl > 0 ? m.substring(0, nl) : m));
     }
   }
 

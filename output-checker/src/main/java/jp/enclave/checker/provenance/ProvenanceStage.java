@@ -1,5 +1,6 @@
 package jp.enclave.checker.provenance;
 
+import jp.enclave.checker.Refusal;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,7 +101,7 @@ public final class ProvenanceStage {
           ProvenanceResult r = new ProvenanceRecomputer().recompute(q.get(), extract);
           out.add(r);
           notes.add(qid + ": recomputed, " + r.cells().size() + " cells, " + fmt(r.personsBehind()) + " persons");
-        } catch (ProvenanceRefusal e) {
+        } catch (Refusal e) {
           findings.add(Finding.item(Rule.PROVENANCE, Status.REVIEW, "cited query " + qid + ": " + e.getMessage()));
           notes.add(qid + ": not recomputed");
         }

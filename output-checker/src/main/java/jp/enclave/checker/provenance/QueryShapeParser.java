@@ -1,5 +1,6 @@
 package jp.enclave.checker.provenance;
 
+import jp.enclave.checker.Refusal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -42,14 +43,14 @@ public final class QueryShapeParser {
       .withCaseSensitive(false)
       .withIdentifierMaxLength(1024);
 
-  public AggregateQuery parse(String sql) throws ProvenanceRefusal {
+  public AggregateQuery parse(String sql) throws Refusal {
     SqlNode node;
     try {
       node = SqlParser.create(sql, CONFIG).parseQuery();
     } catch (SqlParseException e) {
       String m = e.getMessage() == null ? "" : e.getMessage();
       int nl = m.indexOf('\n');
-      throw new ProvenanceRefusal("the cited SQL cannot be parsed: " + (nl > 0 ? m.substring(0, nl) : m));
+      throw new Refusal("QUERY_NOT_RECOMPUTABLE", "the cited SQL cannot be parsed: " + (nl > 0 ? m.substring(0, nl) : m));
     }
     boolean filters = false;
     if (node instanceof SqlOrderBy ob) {
@@ -57,23 +58,23 @@ public final class QueryShapeParser {
       node = ob.query;
     }
     if (!(node instanceof SqlSelect select)) {
-      throw new ProvenanceRefusal("only a single SELECT … GROUP BY query can be recomputed, not a " + node.getKind());
+      throw new Refusal("QUERY_NOT_RECOMPUTABLE", "only a single SELECT … GROUP BY query can be recomputed, not a " + node.getKind());
     }
     if (select.isDistinct()) {
-      throw new ProvenanceRefusal("SELECT DISTINCT cannot be recomputed per person");
+      throw new Refusal("QUERY_NOT_RECOMPUTABLE", "SELECT DISTINCT cannot be recomputed per person");
     }
     if (select.getFrom() == null) {
-      throw new ProvenanceRefusal("the query has no FROM clause");
+      throw new Refusal("QUERY_NOT_RECOMPUTABLE", "the query has no FROM clause");
     }
     filters |= select.getHaving() != null || select.getFetch() != null || select.getOffset() != null;
     if (select.getWindowList() != null && !select.getWindowList().isEmpty()) {
-      throw new ProvenanceRefusal("window functions cannot be recomputed per person");
+      throw new Refusal("QUERY_NOT_RECOMPUTABLE", "window functions cannot be recomputed per person");
     }
     List<SqlNode> groupBy = new ArrayList<>();
     if (select.getGroup() != null) {
       for (SqlNode g : select.getGroup()) {
         if (g.getKind() == SqlKind.ROLLUP || g.getKind() == SqlKind.CUBE || g.getKind() == SqlKind.GROUPING_SETS) {
-          throw new ProvenanceRefusal("ROLLUP, CUBE and GROUPING SETS are not supported; cite one query per grouping");
+          throw new Refusal("QUERY_NOT_RECOMPUTABLE", "ROLLUP, CUBE and GROUPING SETS are not supported; cite one query per grouping");
         }
         groupBy.add(g);
       }
@@ -93,10 +94,10 @@ public final class QueryShapeParser {
         name = ((SqlIdentifier) as.operand(1)).getSimple();
       }
       if (expr instanceof SqlIdentifier id && id.isStar()) {
-        throw new ProvenanceRefusal("SELECT * cannot be an aggregate table");
+        throw new Refusal("QUERY_NOT_RECOMPUTABLE", "SELECT * cannot be an aggregate table");
       }
       if (containsOver(expr)) {
-        throw new ProvenanceRefusal("window functions cannot be recomputed per person");
+        throw new Refusal("QUERY_NOT_RECOMPUTABLE", "window functions cannot be recomputed per person");
       }
       AggregateQuery.Measure m = measureOf(expr, name == null ? defaultName(expr, position) : name);
       if (m != null) {
@@ -105,17 +106,17 @@ public final class QueryShapeParser {
         continue;
       }
       if (containsAggregate(expr)) {
-        throw new ProvenanceRefusal("the select item '" + unparse(expr) + "' combines aggregates in an expression; "
+        throw new Refusal("QUERY_NOT_RECOMPUTABLE", "the select item '" + unparse(expr) + "' combines aggregates in an expression; "
             + "select each aggregate on its own so it can be recomputed");
       }
       if (!isGroupKey(expr, name, position, groupBy)) {
-        throw new ProvenanceRefusal("the select item '" + unparse(expr) + "' is neither a GROUP BY key nor an aggregate");
+        throw new Refusal("QUERY_NOT_RECOMPUTABLE", "the select item '" + unparse(expr) + "' is neither a GROUP BY key nor an aggregate");
       }
       keys.add(new AggregateQuery.Key(name == null ? defaultName(expr, position) : name, unparse(expr)));
       keyExprs.add(expr);
     }
     if (measures.isEmpty()) {
-      throw new ProvenanceRefusal("the query has no aggregate to recompute");
+      throw new Refusal("QUERY_NOT_RECOMPUTABLE", "the query has no aggregate to recompute");
     }
     // The base query: the cited FROM and WHERE, selecting what recomputation needs. Unparsing
     // the whole SELECT (not FROM alone) keeps joins and subqueries in valid DuckDB syntax.
@@ -153,12 +154,12 @@ public final class QueryShapeParser {
     return new AggregateQuery(keys, measures, unparse(select), filters);
   }
 
-  private static AggregateQuery.Measure measureOf(SqlNode expr, String name) throws ProvenanceRefusal {
+  private static AggregateQuery.Measure measureOf(SqlNode expr, String name) throws Refusal {
     if (!(expr instanceof SqlCall call) || expr.getKind() == SqlKind.AS) {
       return null;
     }
     if (call.getKind() == SqlKind.FILTER || call.getKind() == SqlKind.WITHIN_GROUP) {
-      throw new ProvenanceRefusal("aggregate '" + name + "' uses FILTER or WITHIN GROUP, which is not supported; move the "
+      throw new Refusal("QUERY_NOT_RECOMPUTABLE", "aggregate '" + name + "' uses FILTER or WITHIN GROUP, which is not supported; move the "
           + "condition to WHERE");
     }
     String op = call.getOperator().getName().toUpperCase(Locale.ROOT);
@@ -187,20 +188,20 @@ public final class QueryShapeParser {
         return new AggregateQuery.Measure(name, "STDDEV", unparse(args.get(0)), null, 0);
       case "QUANTILE": case "QUANTILE_CONT": case "QUANTILE_DISC":
         if (args.size() != 2 || !(args.get(1) instanceof SqlNumericLiteral q)) {
-          throw new ProvenanceRefusal("aggregate '" + name + "': " + op + " needs a column and a literal fraction");
+          throw new Refusal("QUERY_NOT_RECOMPUTABLE", "aggregate '" + name + "': " + op + " needs a column and a literal fraction");
         }
         return new AggregateQuery.Measure(name, "QUANTILE", unparse(args.get(0)), null, q.bigDecimalValue().doubleValue());
       default:
         if (call.getOperator().isAggregator() || AGGREGATE_NAMES.contains(op)) {
-          throw new ProvenanceRefusal("aggregate " + op + " cannot be recomputed per person");
+          throw new Refusal("QUERY_NOT_RECOMPUTABLE", "aggregate " + op + " cannot be recomputed per person");
         }
         return null;
     }
   }
 
-  private static void requireOneArg(String op, List<SqlNode> args, boolean distinct) throws ProvenanceRefusal {
+  private static void requireOneArg(String op, List<SqlNode> args, boolean distinct) throws Refusal {
     if (args.size() != 1 || distinct) {
-      throw new ProvenanceRefusal(op + " must take one column without DISTINCT to be recomputed");
+      throw new Refusal("QUERY_NOT_RECOMPUTABLE", op + " must take one column without DISTINCT to be recomputed");
     }
   }
 

@@ -1,5 +1,7 @@
 package jp.enclave.checker.table;
 
+import jp.enclave.checker.Refusal;
+import jp.enclave.checker.input.InputRefusal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -7,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import jp.enclave.checker.input.InputRefusal;
 import jp.enclave.checker.input.RawTable;
 import jp.enclave.checker.request.ExportItem;
 import jp.enclave.checker.request.ItemType;
@@ -27,7 +28,7 @@ public final class TableInterpreter {
     this.rules = rules;
   }
 
-  public StatTable interpret(RawTable raw, ExportItem item, ItemType type) throws InputRefusal {
+  public StatTable interpret(RawTable raw, ExportItem item, ItemType type) throws Refusal {
     int cols = raw.columnCount();
     Map<String, Integer> byName = new HashMap<>();
     for (int c = 0; c < cols; c++) {
@@ -134,7 +135,7 @@ public final class TableInterpreter {
         doubts);
   }
 
-  private static int column(Map<String, Integer> byName, String name, RawTable raw, String field) throws InputRefusal {
+  private static int column(Map<String, Integer> byName, String name, RawTable raw, String field) throws Refusal {
     Integer c = byName.get(name);
     if (c == null) {
       throw InputRefusal.badDeclaration(raw.source(), field + " names column '" + name + "', which the file does not have");

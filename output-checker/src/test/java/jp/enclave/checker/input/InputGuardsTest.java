@@ -1,5 +1,6 @@
 package jp.enclave.checker.input;
 
+import jp.enclave.checker.Refusal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,7 +38,7 @@ class InputGuardsTest {
   void formulaRefusedWithLineAndColumn() throws Exception {
     Path f = write("t.csv", "region,n\nEast,12\nWest,=cmd|' /C calc'!A0\n");
     assertThatThrownBy(() -> reader.read(f, "t.csv"))
-        .isInstanceOfSatisfying(InputRefusal.class, e -> {
+        .isInstanceOfSatisfying(Refusal.class, e -> {
           assertThat(e.code()).isEqualTo("FORMULA_INJECTION");
           assertThat(e.where()).isEqualTo("line 3, column 2 'n'");
         });
@@ -53,7 +54,7 @@ class InputGuardsTest {
     b.write(sjis);
     Files.write(f, b.toByteArray());
     assertThatThrownBy(() -> reader.read(f, "mixed.csv"))
-        .isInstanceOfSatisfying(InputRefusal.class, e -> {
+        .isInstanceOfSatisfying(Refusal.class, e -> {
           assertThat(e.code()).isEqualTo("ENCODING_INVALID");
           assertThat(e.where()).isEqualTo("byte offset " + head.length + ", line 3");
           assertThat(e.getMessage()).contains("Shift_JIS");
@@ -63,7 +64,7 @@ class InputGuardsTest {
   @Test
   void raggedRowNamesItsLine() throws Exception {
     Path f = write("t.csv", "a,n\nx,1\ny,2,3\n");
-    assertThatThrownBy(() -> reader.read(f, "t.csv")).isInstanceOfSatisfying(InputRefusal.class, e -> {
+    assertThatThrownBy(() -> reader.read(f, "t.csv")).isInstanceOfSatisfying(Refusal.class, e -> {
       assertThat(e.code()).isEqualTo("RAGGED_ROW");
       assertThat(e.where()).isEqualTo("line 3");
     });
@@ -72,7 +73,7 @@ class InputGuardsTest {
   @Test
   void quotedNewlinesKeepLineNumbersHonest() throws Exception {
     Path f = write("t.csv", "a,n\n\"multi\nline\",1\nok,=1+1\n");
-    assertThatThrownBy(() -> reader.read(f, "t.csv")).isInstanceOfSatisfying(InputRefusal.class,
+    assertThatThrownBy(() -> reader.read(f, "t.csv")).isInstanceOfSatisfying(Refusal.class,
         e -> assertThat(e.where()).startsWith("line 4"));
   }
 
@@ -86,10 +87,10 @@ class InputGuardsTest {
       z.closeEntry();
     }
     Files.write(f, bos.toByteArray());
-    assertThatThrownBy(() -> reader.read(f, "bomb.zip")).isInstanceOfSatisfying(InputRefusal.class,
+    assertThatThrownBy(() -> reader.read(f, "bomb.zip")).isInstanceOfSatisfying(Refusal.class,
         e -> assertThat(e.code()).isEqualTo("CONTAINER_TOO_LARGE"));
     TableReader tight = new TableReader(InputLimits.defaults().withMaxUncompressedBytes(1 << 20).withMaxCompressionRatio(1e9));
-    assertThatThrownBy(() -> tight.read(f, "bomb.zip")).isInstanceOfSatisfying(InputRefusal.class,
+    assertThatThrownBy(() -> tight.read(f, "bomb.zip")).isInstanceOfSatisfying(Refusal.class,
         e -> assertThat(e.getMessage()).contains("expands to more than 1048576 bytes"));
   }
 
@@ -111,14 +112,14 @@ class InputGuardsTest {
     assertThat(t.rowCount()).isEqualTo(2);
     assertThat(t.cell(1, 0)).isEqualTo("西");
     TableReader tight = new TableReader(InputLimits.defaults().withMaxUncompressedBytes(10));
-    assertThatThrownBy(() -> tight.read(f, "t.parquet")).isInstanceOfSatisfying(InputRefusal.class,
+    assertThatThrownBy(() -> tight.read(f, "t.parquet")).isInstanceOfSatisfying(Refusal.class,
         e -> assertThat(e.code()).isEqualTo("CONTAINER_TOO_LARGE"));
   }
 
   @Test
   void fakeParquetIsASpecificError() throws Exception {
     Path f = write("t.parquet", "PAR1 this is not really parquet");
-    assertThatThrownBy(() -> reader.read(f, "t.parquet")).isInstanceOfSatisfying(InputRefusal.class, e -> {
+    assertThatThrownBy(() -> reader.read(f, "t.parquet")).isInstanceOfSatisfying(Refusal.class, e -> {
       assertThat(e.code()).isEqualTo("PARQUET_UNREADABLE");
       assertThat(e.getMessage()).doesNotContain(dir.toString());
     });
@@ -128,7 +129,7 @@ class InputGuardsTest {
   void utf16IsRefused() throws Exception {
     Path f = dir.resolve("t.csv");
     Files.write(f, "a,n\n".getBytes(StandardCharsets.UTF_16));
-    assertThatThrownBy(() -> reader.read(f, "t.csv")).isInstanceOfSatisfying(InputRefusal.class,
+    assertThatThrownBy(() -> reader.read(f, "t.csv")).isInstanceOfSatisfying(Refusal.class,
         e -> assertThat(e.code()).isEqualTo("ENCODING_INVALID"));
   }
 

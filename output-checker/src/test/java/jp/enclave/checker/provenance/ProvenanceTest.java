@@ -1,5 +1,6 @@
 package jp.enclave.checker.provenance;
 
+import jp.enclave.checker.Refusal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -89,13 +90,13 @@ class ProvenanceTest {
   @Test
   void unsupportedShapesAreRefusedWithTheReason() {
     assertThatThrownBy(() -> run("SELECT clinic, COUNT(*) FROM claims GROUP BY ROLLUP(clinic)"))
-        .isInstanceOf(ProvenanceRefusal.class).hasMessageContaining("ROLLUP");
+        .isInstanceOf(Refusal.class).hasMessageContaining("ROLLUP");
     assertThatThrownBy(() -> run("SELECT clinic, SUM(cost) / COUNT(*) AS r FROM claims GROUP BY clinic"))
-        .isInstanceOf(ProvenanceRefusal.class).hasMessageContaining("combines aggregates");
-    assertThatThrownBy(() -> run("SELECT clinic, cost FROM claims")).isInstanceOf(ProvenanceRefusal.class);
-    assertThatThrownBy(() -> run("SELEC broken")).isInstanceOf(ProvenanceRefusal.class).hasMessageContaining("cannot be parsed");
+        .isInstanceOf(Refusal.class).hasMessageContaining("combines aggregates");
+    assertThatThrownBy(() -> run("SELECT clinic, cost FROM claims")).isInstanceOf(Refusal.class);
+    assertThatThrownBy(() -> run("SELEC broken")).isInstanceOf(Refusal.class).hasMessageContaining("cannot be parsed");
     assertThatThrownBy(() -> run("SELECT clinic, COUNT(*) AS n FROM no_such_table GROUP BY clinic"))
-        .isInstanceOf(ProvenanceRefusal.class).hasMessageContaining("could not be recomputed");
+        .isInstanceOf(Refusal.class).hasMessageContaining("could not be recomputed");
   }
 
   @Test
