@@ -149,7 +149,7 @@ public final class OutputChecker {
     RecordLevelCheck.check(raw, rules, recomputed.personsBehind(), findings);
     StatTable stat;
     try {
-      stat = new TableInterpreter(rules).interpret(raw, item, type);
+      stat = new TableInterpreter(marginsOf(recomputed)).interpret(raw, item, type);
     } catch (Refusal e) {
       findings.add(Finding.item(Rule.INPUT, Status.FAIL, e.describe()));
       return result(item, findings, raw, null, null, null, provenance, name, Status.PASS);
@@ -168,6 +168,12 @@ public final class OutputChecker {
     DifferencingCheck.check(stat, history.released(request.projectId()), rules, findings);
     SafeTable safe = SafeTable.plan(stat, findings, rules);
     return result(item, findings, raw, stat, safe.plan(), safe.rows(), provenance, name, Status.PASS);
+  }
+
+  /** ROLLUP, CUBE and GROUPING SETS margins come with NULL keys: empty or NA labels are margins then. */
+  private RuleSet marginsOf(ProvenanceStage.Outcome recomputed) {
+    boolean groupingSets = recomputed.results().stream().anyMatch(r -> r.query().hasGroupingSets());
+    return groupingSets ? rules.withTotalLabels(List.of("", "NA", "NULL", "<NA>", "NaN")) : rules;
   }
 
   private ItemResult checkSurvival(ExportItem item, Path file, List<Finding> findings) throws Refusal {

@@ -23,9 +23,23 @@ public final class ProvenanceRecomputer {
 
   public ProvenanceResult recompute(CitedQuery cited, Connection extract) throws Refusal {
     AggregateQuery q = parser.parse(cited.sql());
-    String sql = rewrite(q, false);
-    boolean anySeveral = false;
     Map<String, ProvenanceResult.Cell> cells = new HashMap<>();
+    double all = Double.NaN;
+    // One pass per grouping set: ROLLUP/CUBE/GROUPING SETS margins are recomputed like inner cells.
+    for (String base : q.baseSqls()) {
+      double a = recompute(q, base, extract, cells);
+      all = Double.isNaN(all) ? a : Math.max(all, a);
+    }
+    if (cells.isEmpty()) {
+      all = 0;
+    }
+    return new ProvenanceResult(cited, q, Map.copyOf(cells), all);
+  }
+
+  private static double recompute(AggregateQuery q, String base, Connection extract, Map<String, ProvenanceResult.Cell> cells)
+      throws Refusal {
+    String sql = rewrite(q, base, false);
+    boolean anySeveral = false;
     double all = Double.NaN;
     int k = q.keys().size();
     int n = q.measures().size();
@@ -80,19 +94,16 @@ public final class ProvenanceRecomputer {
       throw new Refusal("QUERY_NOT_RECOMPUTABLE", "the cited query could not be recomputed on the extract: " + (nl > 0 ? m.substring(0, nl) : m));
     }
     if (anySeveral) {
-      patchPerPerson(q, extract, cells);
+      patchPerPerson(q, base, extract, cells);
     }
-    if (cells.isEmpty()) {
-      all = 0;
-    }
-    return new ProvenanceResult(cited, q, Map.copyOf(cells), all);
+    return all;
   }
 
   /** Replaces row-level contributions by per-person ones in cells where a person has several rows. */
-  private static void patchPerPerson(AggregateQuery q, Connection extract, Map<String, ProvenanceResult.Cell> cells)
-      throws Refusal {
+  private static void patchPerPerson(AggregateQuery q, String base, Connection extract,
+                                     Map<String, ProvenanceResult.Cell> cells) throws Refusal {
     int k = q.keys().size();
-    try (Statement s = extract.createStatement(); ResultSet rs = s.executeQuery(rewrite(q, true))) {
+    try (Statement s = extract.createStatement(); ResultSet rs = s.executeQuery(rewrite(q, base, true))) {
       Map<String, Integer> col = new HashMap<>();
       for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
         col.put(rs.getMetaData().getColumnLabel(i), i);
@@ -143,7 +154,7 @@ public final class ProvenanceRecomputer {
    * some person has several rows (or nulls) go through the per-person stage ("pp"). This keeps the
    * common case close to the cost of the cited query itself.
    */
-  static String rewrite(AggregateQuery q, boolean perPerson) {
+  static String rewrite(AggregateQuery q, String base, boolean perPerson) {
     int k = q.keys().size();
     List<AggregateQuery.Measure> ms = q.measures();
     String keyList = keyList("", k);
@@ -156,7 +167,7 @@ public final class ProvenanceRecomputer {
     StringBuilder sql = new StringBuilder();
     // Not materialized: each reference re-reads the extract, which is far cheaper than spilling
     // millions of base rows into a temporary result.
-    sql.append("WITH base AS NOT MATERIALIZED (").append(q.baseSql()).append(")");
+    sql.append("WITH base AS NOT MATERIALIZED (").append(base).append(")");
 
     StringJoiner cellq = new StringJoiner(", ");
     if (k > 0) {

@@ -16,6 +16,7 @@ import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlNumericLiteral;
 import org.apache.calcite.sql.SqlOrderBy;
 import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlWith;
 import org.apache.calcite.sql.dialect.DuckDBSqlDialect;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParseException;
@@ -53,12 +54,19 @@ public final class QueryShapeParser {
       throw new Refusal("QUERY_NOT_RECOMPUTABLE", "the cited SQL cannot be parsed: " + (nl > 0 ? m.substring(0, nl) : m));
     }
     boolean filters = false;
+    // WITH … SELECT: the CTEs stay as written around the rewritten final SELECT.
+    SqlWith with = null;
+    if (node instanceof SqlWith w) {
+      with = w;
+      node = w.body;
+    }
     if (node instanceof SqlOrderBy ob) {
       filters = ob.fetch != null || ob.offset != null;
       node = ob.query;
     }
     if (!(node instanceof SqlSelect select)) {
-      throw new Refusal("QUERY_NOT_RECOMPUTABLE", "only a single SELECT … GROUP BY query can be recomputed, not a " + node.getKind());
+      throw new Refusal("QUERY_NOT_RECOMPUTABLE", "only a SELECT … GROUP BY query (with CTEs, joins and FILTER) can be "
+          + "recomputed, not a " + node.getKind());
     }
     if (select.isDistinct()) {
       throw new Refusal("QUERY_NOT_RECOMPUTABLE", "SELECT DISTINCT cannot be recomputed per person");
@@ -71,14 +79,7 @@ public final class QueryShapeParser {
       throw new Refusal("QUERY_NOT_RECOMPUTABLE", "window functions cannot be recomputed per person");
     }
     List<SqlNode> groupBy = new ArrayList<>();
-    if (select.getGroup() != null) {
-      for (SqlNode g : select.getGroup()) {
-        if (g.getKind() == SqlKind.ROLLUP || g.getKind() == SqlKind.CUBE || g.getKind() == SqlKind.GROUPING_SETS) {
-          throw new Refusal("QUERY_NOT_RECOMPUTABLE", "ROLLUP, CUBE and GROUPING SETS are not supported; cite one query per grouping");
-        }
-        groupBy.add(g);
-      }
-    }
+    List<List<SqlNode>> groupingSets = GroupingSets.expand(select.getGroup(), groupBy);
     List<AggregateQuery.Key> keys = new ArrayList<>();
     List<AggregateQuery.Measure> measures = new ArrayList<>();
     List<SqlNode> keyExprs = new ArrayList<>();
@@ -99,10 +100,23 @@ public final class QueryShapeParser {
       if (containsOver(expr)) {
         throw new Refusal("QUERY_NOT_RECOMPUTABLE", "window functions cannot be recomputed per person");
       }
-      AggregateQuery.Measure m = measureOf(expr, name == null ? defaultName(expr, position) : name);
+      SqlNode filter = null;
+      if (expr.getKind() == SqlKind.FILTER) {
+        // agg(x) FILTER (WHERE c) is agg(CASE WHEN c THEN x END): same cells, and the persons
+        // behind a cell are those with a non-null argument, as for any other aggregate.
+        filter = ((SqlCall) expr).operand(1);
+        expr = ((SqlCall) expr).operand(0);
+      }
+      AggregateQuery.Measure m = measureOf(expr, name == null ? defaultName(expr, position) : name, filter != null);
       if (m != null) {
+        SqlNode arg = m.argSql() == null && filter == null ? null
+            : filter == null ? ((SqlCall) expr).operand(0) : filtered(filter, m.argSql() == null ? null : ((SqlCall) expr).operand(0));
+        if (filter != null) {
+          m = new AggregateQuery.Measure(m.name(), m.function().equals("COUNT_STAR") ? "COUNT" : m.function(), unparse(arg), null,
+              m.quantile());
+        }
         measures.add(m);
-        measureArgs.add(m.argSql() == null ? null : ((SqlCall) expr).operand(0));
+        measureArgs.add(arg);
         continue;
       }
       if (containsAggregate(expr)) {
@@ -145,22 +159,45 @@ public final class QueryShapeParser {
         measures.set(j, m.withArg(column));
       }
     }
-    select.setSelectList(base);
     select.setGroupBy(null);
     select.setHaving(null);
     select.setOrderBy(null);
     select.setFetch(null);
     select.setOffset(null);
-    return new AggregateQuery(keys, measures, unparse(select), filters);
+    List<String> bases = new ArrayList<>();
+    for (List<SqlNode> set : groupingSets) {
+      // Keys rolled up in this grouping set are NULL in the query's output, so they are here.
+      SqlNodeList list = new SqlNodeList(SqlParserPos.ZERO);
+      for (int i = 0; i < base.size(); i++) {
+        SqlNode item = base.get(i);
+        if (i < keyExprs.size() && set != null && !GroupingSets.contains(set, keyExprs.get(i), keys.get(i).name(), i + 1)) {
+          item = as(SqlLiteral.createNull(SqlParserPos.ZERO), "k" + i);
+        }
+        list.add(item);
+      }
+      select.setSelectList(list);
+      bases.add(with == null ? unparse(select)
+          : unparse(new SqlWith(SqlParserPos.ZERO, with.withList, select)));
+    }
+    return new AggregateQuery(keys, measures, bases, filters);
   }
 
-  private static AggregateQuery.Measure measureOf(SqlNode expr, String name) throws Refusal {
+  /** CASE WHEN condition THEN argument END (argument 1 for COUNT(*)). */
+  private static SqlNode filtered(SqlNode condition, SqlNode arg) throws Refusal {
+    String then = arg == null ? "1" : unparse(arg);
+    try {
+      return SqlParser.create("CASE WHEN " + unparse(condition) + " THEN " + then + " END", CONFIG).parseExpression();
+    } catch (SqlParseException e) {
+      throw new Refusal("QUERY_NOT_RECOMPUTABLE", "the FILTER condition cannot be rewritten: " + e.getMessage());
+    }
+  }
+
+  private static AggregateQuery.Measure measureOf(SqlNode expr, String name, boolean filtered) throws Refusal {
     if (!(expr instanceof SqlCall call) || expr.getKind() == SqlKind.AS) {
       return null;
     }
     if (call.getKind() == SqlKind.FILTER || call.getKind() == SqlKind.WITHIN_GROUP) {
-      throw new Refusal("QUERY_NOT_RECOMPUTABLE", "aggregate '" + name + "' uses FILTER or WITHIN GROUP, which is not supported; move the "
-          + "condition to WHERE");
+      throw new Refusal("QUERY_NOT_RECOMPUTABLE", "aggregate '" + name + "' uses WITHIN GROUP, which is not supported");
     }
     String op = call.getOperator().getName().toUpperCase(Locale.ROOT);
     boolean distinct = call.getFunctionQuantifier() != null
@@ -174,6 +211,10 @@ public final class QueryShapeParser {
         if (distinct) {
           boolean persons = args.get(0) instanceof SqlIdentifier id
               && PERSON_COLUMN.equalsIgnoreCase(id.names.get(id.names.size() - 1));
+          if (persons && filtered) {
+            // Persons with the condition: the distinct non-null arguments, recomputed as such.
+            return new AggregateQuery.Measure(name, "COUNT_DISTINCT", unparse(args.get(0)), null, 0);
+          }
           return new AggregateQuery.Measure(name, persons ? "COUNT_PERSONS" : "COUNT_DISTINCT", unparse(args.get(0)), null, 0);
         }
         return new AggregateQuery.Measure(name, "COUNT", unparse(args.get(0)), null, 0);

@@ -104,6 +104,17 @@ public final class RuleSet {
     return totalLabels.contains(cell.strip().toLowerCase(Locale.ROOT));
   }
 
+  /**
+   * A copy where the given labels also mark margins: a query with ROLLUP, CUBE or GROUPING SETS
+   * prints its margin rows with NULL keys, which an export shows as an empty cell or NA.
+   */
+  public RuleSet withTotalLabels(List<String> extra) {
+    ObjectNode copy = tree.deepCopy();
+    var labels = copy.withArray("total_labels");
+    extra.forEach(labels::add);
+    return new RuleSet(copy);
+  }
+
   /** The built-in defaults. */
   public static RuleSet defaults() {
     try (InputStream in = RuleSet.class.getResourceAsStream("default-rules.yaml")) {
