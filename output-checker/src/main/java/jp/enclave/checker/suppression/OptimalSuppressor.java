@@ -24,6 +24,13 @@ import org.ojalgo.optimisation.Variable;
  * the minimum. Cells outside every relation never need suppressing and stay out of the program.
  */
 final class OptimalSuppressor {
+  static {
+    // ojAlgo prints a hardware-profile notice to standard output on first use; the CLI's output is for verdicts.
+    if (System.getProperty("shut.up.ojAlgo") == null) {
+      System.setProperty("shut.up.ojAlgo", "true");
+    }
+  }
+
   private final StatTable table;
   private final AttackerAudit audit;
   private final double minIntervalCount;
