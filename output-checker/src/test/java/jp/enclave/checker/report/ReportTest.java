@@ -105,4 +105,21 @@ class ReportTest {
     assertThat(config.path("enclave_rules").path("secondary_suppression").path("exact_max_cells").asInt()).isPositive();
     assertThat(Files.exists(out.resolve("checksums").resolve("config.json.txt"))).isTrue();
   }
+
+  /** An attacker's values in every place the page prints them: ids in attributes, headers, cells, notes. */
+  @Test
+  void hostileValuesAreEscapedByTheTemplateEngineEverywhere() throws Exception {
+    Path req = Files.createDirectories(dir.resolve("req3"));
+    String evil = "x\" onmouseover=\"alert(1)\" '><img src=x onerror=alert(2)>`";
+    Files.writeString(req.resolve("h.csv"), "\"" + evil.replace("\"", "\"\"") + "\",n\n\"<b>" + evil.replace("\"", "\"\"")
+        + "</b>\",3\nok,40\n");
+    ExportItem item = new ExportItem(evil, ItemType.FREQUENCY, "h.csv", null, null, List.of(), null, null, "note " + evil);
+    String html = new HtmlReport().render(OutputChecker.create().check(new ExportRequest(evil, "P1", evil, req, List.of(item))));
+    assertThat(html).doesNotContain("onmouseover=\"").doesNotContain("<img").doesNotContain("`").contains("&lt;b&gt;x&quot;")
+        .contains("&quot; onmouseover=&quot;alert(1)&quot;").contains("&lt;img src=x onerror=alert(2)&gt;");
+    try (var in = HtmlReport.class.getResourceAsStream("report.peb")) {
+      assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).as("no unescaped output in the template")
+          .doesNotContain("| raw").doesNotContain("|raw").doesNotContain("autoescape false");
+    }
+  }
 }
