@@ -29,14 +29,47 @@ public final class TableInterpreter {
   }
 
   public StatTable interpret(RawTable raw, ExportItem item, ItemType type) throws Refusal {
+    Set<Integer> labels = new LinkedHashSet<>();
+    Set<Integer> measures = new LinkedHashSet<>();
+    List<String> doubts = new ArrayList<>();
+    chooseColumns(raw, item, labels, measures, doubts);
+    int[] labelCols = labels.stream().mapToInt(Integer::intValue).toArray();
+    // File column order, whatever order a declaration lists them in: results.json positions count
+    // measures this way, as the viewer counts the columns it shows.
+    int[] measureCols = measures.stream().mapToInt(Integer::intValue).sorted().toArray();
+    if (measureCols.length == 0) {
+      throw InputRefusal.badDeclaration(raw.source(), "no measure column was found: declare \"measures\" for this item");
+    }
+    MeasureKind[] kinds = new MeasureKind[measureCols.length];
+    boolean[] totalMeasure = new boolean[measureCols.length];
+    for (int m = 0; m < measureCols.length; m++) {
+      String name = raw.header().get(measureCols[m]);
+      kinds[m] = kindOf(raw, item, type, name);
+      totalMeasure[m] = rules.isTotalLabel(name) && measureCols.length > 2;
+    }
+    Cells cells = readCells(raw, measureCols);
+    boolean[] totalRow = new boolean[raw.rowCount()];
+    for (int r = 0; r < raw.rowCount(); r++) {
+      for (int lc : labelCols) {
+        totalRow[r] |= rules.isTotalLabel(raw.cell(r, lc));
+      }
+    }
+    List<String> notes = new ArrayList<>();
+    List<Constraint> constraints = new ArrayList<>();
+    deriveConstraints(raw, labelCols, kinds, totalMeasure, totalRow, cells.values(), cells.halfUnit(), measureCols.length,
+        constraints, notes);
+    return new StatTable(raw, labelCols, measureCols, kinds, cells.values(), cells.suppressed(), totalRow, totalMeasure,
+        constraints, notes, doubts);
+  }
+
+  /** The researcher's declaration wins; what it leaves open is inferred. */
+  private void chooseColumns(RawTable raw, ExportItem item, Set<Integer> labels, Set<Integer> measures, List<String> doubts)
+      throws Refusal {
     int cols = raw.columnCount();
     Map<String, Integer> byName = new HashMap<>();
     for (int c = 0; c < cols; c++) {
       byName.putIfAbsent(raw.header().get(c), c);
     }
-    Set<Integer> labels = new LinkedHashSet<>();
-    Set<Integer> measures = new LinkedHashSet<>();
-    List<String> doubts = new ArrayList<>();
     if (item.labelColumns() != null) {
       for (String l : item.labelColumns()) {
         labels.add(column(byName, l, raw, "label_columns"));
@@ -46,10 +79,6 @@ public final class TableInterpreter {
       for (String m : item.measures().keySet()) {
         measures.add(column(byName, m, raw, "measures"));
       }
-    }
-    boolean[] numeric = new boolean[cols];
-    for (int c = 0; c < cols; c++) {
-      numeric[c] = isNumericColumn(raw, c);
     }
     if (item.labelColumns() != null && item.measures() == null) {
       for (int c = 0; c < cols; c++) {
@@ -64,75 +93,58 @@ public final class TableInterpreter {
         }
       }
     } else if (item.labelColumns() == null) {
+      boolean[] numeric = new boolean[cols];
+      for (int c = 0; c < cols; c++) {
+        numeric[c] = isNumericColumn(raw, c);
+      }
       inferColumns(raw, numeric, labels, measures, doubts);
     }
-    int[] labelCols = labels.stream().mapToInt(Integer::intValue).toArray();
-    // File column order, whatever order a declaration lists them in: results.json positions count
-    // measures this way, as the viewer counts the columns it shows.
-    int[] measureCols = measures.stream().mapToInt(Integer::intValue).sorted().toArray();
-    if (measureCols.length == 0) {
-      throw InputRefusal.badDeclaration(raw.source(), "no measure column was found: declare \"measures\" for this item");
-    }
-    MeasureKind[] kinds = new MeasureKind[measureCols.length];
-    boolean[] totalMeasure = new boolean[measureCols.length];
-    for (int m = 0; m < measureCols.length; m++) {
-      String name = raw.header().get(measureCols[m]);
-      MeasureKind k = null;
-      if (item.measures() != null) {
-        String declared = item.measures().get(name);
-        k = MeasureKind.parse(declared);
-        if (k == null) {
-          throw InputRefusal.badDeclaration(raw.source(), "measure '" + name + "' has unknown kind '" + declared
-              + "' (use count, sum, mean, median, percentile, min, max, sd or percent)");
-        }
-      }
-      if (k == null && !rules.isTotalLabel(name)) {
-        k = MeasureKind.fromName(name);
-      }
+  }
+
+  /** Declared kind, else the kind the name says, else count (frequency) or sum (magnitude). */
+  private MeasureKind kindOf(RawTable raw, ExportItem item, ItemType type, String name) throws Refusal {
+    if (item.measures() != null) {
+      String declared = item.measures().get(name);
+      MeasureKind k = MeasureKind.parse(declared);
       if (k == null) {
-        k = type == ItemType.MAGNITUDE ? MeasureKind.SUM : MeasureKind.COUNT;
+        throw InputRefusal.badDeclaration(raw.source(), "measure '" + name + "' has unknown kind '" + declared
+            + "' (use count, sum, mean, median, percentile, min, max, sd or percent)");
       }
-      kinds[m] = k;
-      totalMeasure[m] = rules.isTotalLabel(name) && measureCols.length > 2;
+      return k;
     }
+    MeasureKind k = rules.isTotalLabel(name) ? null : MeasureKind.fromName(name);
+    return k != null ? k : type == ItemType.MAGNITUDE ? MeasureKind.SUM : MeasureKind.COUNT;
+  }
+
+  /** Measure cells by (row, measure): the number, whether the file suppressed it, half its printed rounding unit. */
+  private record Cells(double[] values, boolean[] suppressed, double[] halfUnit) {}
+
+  private Cells readCells(RawTable raw, int[] measureCols) throws Refusal {
     int rows = raw.rowCount();
     int mc = measureCols.length;
-    double[] values = new double[rows * mc];
-    boolean[] suppressed = new boolean[rows * mc];
-    double[] halfUnit = new double[rows * mc];
+    Cells out = new Cells(new double[rows * mc], new boolean[rows * mc], new double[rows * mc]);
     for (int r = 0; r < rows; r++) {
       for (int m = 0; m < mc; m++) {
         String s = raw.cell(r, measureCols[m]);
         int id = r * mc + m;
         if (s.strip().equals(rules.suppressionMarker)) {
-          suppressed[id] = true;
-          values[id] = Double.NaN;
+          out.suppressed()[id] = true;
+          out.values()[id] = Double.NaN;
         } else if (Numbers.isMissing(s)) {
-          values[id] = Double.NaN;
+          out.values()[id] = Double.NaN;
         } else {
           double v = Numbers.parse(s);
           if (Double.isNaN(v)) {
-            throw InputRefusal.notANumber(raw.source(), raw.line(r), (measureCols[m] + 1) + " '" + raw.header().get(measureCols[m]) + "'", s);
+            throw InputRefusal.notANumber(raw.source(), raw.line(r), (measureCols[m] + 1) + " '" + raw.header().get(measureCols[m])
+                + "'", s);
           }
-          values[id] = v;
+          out.values()[id] = v;
           int d = Numbers.decimals(s);
-          halfUnit[id] = d == 0 ? 0 : 0.5 * Math.pow(10, -d);
+          out.halfUnit()[id] = d == 0 ? 0 : 0.5 * Math.pow(10, -d);
         }
       }
     }
-    boolean[] totalRow = new boolean[rows];
-    for (int r = 0; r < rows; r++) {
-      for (int lc : labelCols) {
-        if (rules.isTotalLabel(raw.cell(r, lc))) {
-          totalRow[r] = true;
-        }
-      }
-    }
-    List<String> notes = new ArrayList<>();
-    List<Constraint> constraints = new ArrayList<>();
-    deriveConstraints(raw, labelCols, kinds, totalMeasure, totalRow, values, halfUnit, mc, constraints, notes);
-    return new StatTable(raw, labelCols, measureCols, kinds, values, suppressed, totalRow, totalMeasure, constraints, notes,
-        doubts);
+    return out;
   }
 
   private static int column(Map<String, Integer> byName, String name, RawTable raw, String field) throws Refusal {
