@@ -54,6 +54,11 @@ public final class AttackerAudit {
     this.nonNegative = nn;
   }
 
+  /** Whether every published value is at least zero, so the attacker knows cells cannot go below it. */
+  public boolean nonNegative() {
+    return nonNegative;
+  }
+
   public List<Constraint> constraintsOf(int cellId) {
     return byCell.getOrDefault(cellId, List.of());
   }

@@ -84,6 +84,9 @@ final class OptimalSuppressor {
         }
       }
     }
+    if (audit.nonNegative()) {
+      cut = capacityConstraints(model, x, index, primary, cut);
+    }
     while (System.nanoTime() < deadlineNanos) {
       long left = Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000L);
       model.options.time_abort = left;
@@ -127,6 +130,38 @@ final class OptimalSuppressor {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Necessary conditions that make the program strong from the start: with values that cannot go
+   * below zero, a primary cell p can rise above its value only as far as the other suppressed
+   * parts of each relation it is a part of (with a published total) can fall, and can fall at
+   * most to zero. So in every such relation, the values of the other suppressed parts (a
+   * suppressed total counts as unlimited) must reach the required width minus p's value.
+   */
+  private int capacityConstraints(ExpressionsBasedModel model, Variable[] x, Map<Integer, Integer> index,
+                                  Set<Integer> primary, int cut) {
+    for (int p : primary) {
+      double required = audit.requiredWidth(p, minIntervalCount, minIntervalRelative);
+      for (Constraint c : audit.constraintsOf(p)) {
+        if (c.total() == p) {
+          continue;
+        }
+        double need = required - Math.abs(valueOf(p)) - 2 * c.tolerance();
+        if (need <= 0) {
+          continue;
+        }
+        Expression e = model.newExpression("capacity" + cut++).lower(need);
+        e.set(x[index.get(c.total())], need);
+        for (int j : c.parts()) {
+          if (j != p) {
+            double v = table.value(j);
+            e.set(x[index.get(j)], Double.isNaN(v) ? need : Math.min(Math.abs(v), need));
+          }
+        }
+      }
+    }
+    return cut;
   }
 
   private double valueOf(int cell) {
