@@ -1,6 +1,5 @@
 package jp.enclave.checker.cli;
 
-import jp.enclave.checker.Refusal;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -8,8 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import jp.enclave.checker.OutputChecker;
-import jp.enclave.checker.history.DirectoryReleaseHistory;
+import jp.enclave.checker.Refusal;
 import jp.enclave.checker.extract.ProjectExtract;
+import jp.enclave.checker.history.DirectoryReleaseHistory;
 import jp.enclave.checker.input.InputLimits;
 import jp.enclave.checker.provenance.CitedQueries;
 import jp.enclave.checker.pseudonyms.PseudonymSet;
@@ -102,72 +102,72 @@ public final class CheckerCli implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      PrintWriter stdout = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      ExportRequest req;
       try {
-        req = new RequestParser().parse(request);
+        ExportRequest req = new RequestParser().parse(request);
+        RuleSet rs = rulesInForce();
+        InputLimits limits = InputLimits.defaults().withMaxFileBytes(maxFileBytes).withMaxRows(maxRows)
+            .withMaxUncompressedBytes(maxUncompressed);
+        OutputChecker checker = OutputChecker.create().withRules(rs).withLimits(limits);
+        DirectoryReleaseHistory history = released == null ? null : new DirectoryReleaseHistory(released, limits, rs);
+        if (history != null) {
+          checker = checker.withHistory(history);
+        }
+        CitedQueries cited = citedQueries();
+        // Only the request's project's extract, opened sealed into RAM scratch; closing removes the plaintext.
+        try (ProjectExtract extract = extractHome == null ? null : ProjectExtract.open(extractHome, req.projectId())) {
+          Connection conn = extract == null ? null : extract.connection();
+          if (conn != null) {
+            checker = checker.withPseudonyms(PseudonymSet.fromExtract(conn));
+          }
+          CheckReport report = checker.withProvenance(cited, conn).check(req);
+          new ReportWriter().write(report, this.out);
+          return printVerdicts(report, history);
+        }
       } catch (Refusal e) {
-        err.println("error: " + e.code() + ": " + e.getMessage());
+        err.println("error: " + e.describe());
         return 3;
       }
+    }
+
+    private RuleSet rulesInForce() throws Refusal {
       RuleSet rs = RuleSet.defaults();
       for (Path p : rules) {
         try {
           rs = rs.withOverrides(p);
         } catch (IllegalArgumentException | java.io.IOException e) {
-          err.println("error: RULES_INVALID: " + p + ": " + e.getMessage());
-          return 3;
+          throw new Refusal("RULES_INVALID", p.toString(), "", e.getMessage());
         }
       }
-      InputLimits limits = InputLimits.defaults().withMaxFileBytes(maxFileBytes).withMaxRows(maxRows)
-          .withMaxUncompressedBytes(maxUncompressed);
-      OutputChecker checker = OutputChecker.create().withRules(rs).withLimits(limits);
-      DirectoryReleaseHistory history = null;
-      if (released != null) {
-        history = new DirectoryReleaseHistory(released, limits, rs);
-        checker = checker.withHistory(history);
+      return rs;
+    }
+
+    private CitedQueries citedQueries() throws Refusal {
+      if (gatewayAudit != null) {
+        try {
+          return jp.enclave.checker.provenance.GatewayAuditQueries.load(gatewayAudit);
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+          throw new Refusal("GATEWAY_AUDIT_UNUSABLE", e.getMessage());
+        }
       }
-      ProjectExtract opened = null;
       try {
-        Connection conn = null;
-        if (extractHome != null) {
-          try {
-            opened = ProjectExtract.open(extractHome, req.projectId());
-          } catch (Refusal e) {
-            err.println("error: " + e.describe());
-            return 3;
-          }
-          conn = opened.connection();
-          checker = checker.withPseudonyms(PseudonymSet.fromExtract(conn));
-        }
-        CitedQueries cq;
-        if (gatewayAudit != null) {
-          try {
-            cq = jp.enclave.checker.provenance.GatewayAuditQueries.load(gatewayAudit);
-          } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
-            err.println("error: GATEWAY_AUDIT_UNUSABLE: " + e.getMessage());
-            return 3;
-          }
-        } else {
-          cq = queries == null ? CitedQueries.none() : new FileCitedQueries(queries);
-        }
-        checker = checker.withProvenance(cq, conn);
-        CheckReport report = checker.check(req);
-        new ReportWriter().write(report, this.out);
-        for (ItemResult r : report.items()) {
-          stdout.printf("%-8s %-12s %s%n", r.status().word().toUpperCase(java.util.Locale.ROOT), r.item().id(), r.item().file());
-        }
-        if (history != null) {
-          history.skipped().forEach(s -> err.println("warning: released table skipped: " + s));
-        }
-        stdout.println("overall: " + report.overall().word() + "; reports in " + this.out);
-        return report.overall() == Status.PASS ? 0 : report.overall() == Status.REVIEW ? 1 : 2;
-      } finally {
-        if (opened != null) {
-          opened.close(); // removes the decrypted extract from RAM scratch
-        }
+        return queries == null ? CitedQueries.none() : new FileCitedQueries(queries);
+      } catch (java.io.IOException e) {
+        throw new Refusal("QUERIES_UNUSABLE", queries.toString(), "", e.getMessage());
       }
+    }
+
+    /** One line per item and the overall verdict; the exit code 0 pass, 1 review, 2 fail. */
+    private int printVerdicts(CheckReport report, DirectoryReleaseHistory history) {
+      PrintWriter stdout = spec.commandLine().getOut();
+      for (ItemResult r : report.items()) {
+        stdout.printf("%-8s %-12s %s%n", r.status().word().toUpperCase(java.util.Locale.ROOT), r.item().id(), r.item().file());
+      }
+      if (history != null) {
+        history.skipped().forEach(s -> spec.commandLine().getErr().println("warning: released table skipped: " + s));
+      }
+      stdout.println("overall: " + report.overall().word() + "; reports in " + this.out);
+      return report.overall() == Status.PASS ? 0 : report.overall() == Status.REVIEW ? 1 : 2;
     }
   }
 }

@@ -1,11 +1,11 @@
 package jp.enclave.checker.extract;
 
-import jp.enclave.checker.Refusal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import jp.enclave.checker.Refusal;
 import jp.enclave.sealed.KeyVault;
 import jp.enclave.sealed.LocalKeyEncryptionKey;
 import jp.enclave.sealed.PrivateScratch;

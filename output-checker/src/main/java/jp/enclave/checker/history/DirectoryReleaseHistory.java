@@ -1,6 +1,5 @@
 package jp.enclave.checker.history;
 
-import jp.enclave.checker.Refusal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import jp.enclave.checker.Refusal;
 import jp.enclave.checker.input.InputLimits;
 import jp.enclave.checker.input.TableReader;
 import jp.enclave.checker.request.ExportItem;

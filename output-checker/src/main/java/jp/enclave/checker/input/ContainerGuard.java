@@ -1,6 +1,5 @@
 package jp.enclave.checker.input;
 
-import jp.enclave.checker.Refusal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -8,6 +7,7 @@ import java.nio.file.Path;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
+import jp.enclave.checker.Refusal;
 
 /**
  * Inspects zip-based containers (.zip, .xlsx, .docx …) without extracting them to disk. Declared

@@ -1,9 +1,9 @@
 package jp.enclave.checker.input;
 
-import jp.enclave.checker.Refusal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import jp.enclave.checker.Refusal;
 
 /** Where an item's file may be: inside the request folder, also after following symbolic links. */
 public final class RequestFiles {

@@ -1,6 +1,5 @@
 package jp.enclave.checker.input;
 
-import jp.enclave.checker.Refusal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -11,6 +10,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import jp.enclave.checker.Refusal;
 
 /**
  * Decodes UTF-8 strictly in one pass and, on the first invalid sequence or NUL byte, fails with

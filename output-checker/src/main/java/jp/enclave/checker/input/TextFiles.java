@@ -1,10 +1,10 @@
 package jp.enclave.checker.input;
 
-import jp.enclave.checker.Refusal;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import jp.enclave.checker.Refusal;
 
 /**
  * Reads a text item (code, notes, SVG, a printed model summary) within the limits, through the

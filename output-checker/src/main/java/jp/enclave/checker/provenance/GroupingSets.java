@@ -1,8 +1,8 @@
 package jp.enclave.checker.provenance;
 
-import jp.enclave.checker.Refusal;
 import java.util.ArrayList;
 import java.util.List;
+import jp.enclave.checker.Refusal;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;

@@ -1,6 +1,5 @@
 package jp.enclave.checker.provenance;
 
-import jp.enclave.checker.Refusal;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import jp.enclave.checker.Refusal;
 import jp.enclave.checker.table.Numbers;
 
 /**

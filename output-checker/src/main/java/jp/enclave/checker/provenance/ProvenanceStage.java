@@ -1,6 +1,5 @@
 package jp.enclave.checker.provenance;
 
-import jp.enclave.checker.Refusal;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import jp.enclave.checker.Refusal;
 import jp.enclave.checker.rules.Finding;
 import jp.enclave.checker.rules.Rule;
 import jp.enclave.checker.rules.Status;

@@ -1,9 +1,9 @@
 package jp.enclave.checker.provenance;
 
-import jp.enclave.checker.Refusal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import jp.enclave.checker.Refusal;
 import org.apache.calcite.avatica.util.Casing;
 import org.apache.calcite.avatica.util.Quoting;
 import org.apache.calcite.sql.SqlCall;

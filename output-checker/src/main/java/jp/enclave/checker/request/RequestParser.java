@@ -1,6 +1,5 @@
 package jp.enclave.checker.request;
 
-import jp.enclave.checker.Refusal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import jp.enclave.checker.Refusal;
 
 /**
  * Reads request.json:

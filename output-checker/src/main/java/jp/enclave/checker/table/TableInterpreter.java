@@ -1,7 +1,5 @@
 package jp.enclave.checker.table;
 
-import jp.enclave.checker.Refusal;
-import jp.enclave.checker.input.InputRefusal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -9,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import jp.enclave.checker.Refusal;
+import jp.enclave.checker.input.InputRefusal;
 import jp.enclave.checker.input.RawTable;
 import jp.enclave.checker.request.ExportItem;
 import jp.enclave.checker.request.ItemType;

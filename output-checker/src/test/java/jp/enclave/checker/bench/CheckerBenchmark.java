@@ -17,10 +17,10 @@ import jp.enclave.checker.provenance.CitedQueries;
 import jp.enclave.checker.provenance.CitedQuery;
 import jp.enclave.checker.pseudonyms.PseudonymSet;
 import jp.enclave.checker.report.ItemResult;
-import jp.enclave.checker.rules.RuleSet;
 import jp.enclave.checker.request.ExportItem;
 import jp.enclave.checker.request.ExportRequest;
 import jp.enclave.checker.request.ItemType;
+import jp.enclave.checker.rules.RuleSet;
 
 /**
  * The benchmark named in the README. Part 1 builds a project extract in DuckDB (3 M claim rows,

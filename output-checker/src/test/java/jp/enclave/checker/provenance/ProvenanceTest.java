@@ -1,17 +1,16 @@
 package jp.enclave.checker.provenance;
 
-import jp.enclave.checker.Refusal;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
+import jp.enclave.checker.Refusal;
 import jp.enclave.checker.input.DuckDbConnections;
 import jp.enclave.checker.table.Numbers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Recomputation on a real in-memory DuckDB extract. */
 class ProvenanceTest {
