@@ -47,14 +47,25 @@ public final class SecondarySuppressor {
         blankInFile.add(id); // already blank in the file: unknown to the attacker as well
       }
     }
-    if (relationCells(table) <= rules.exactMaxCells) {
+    int cells = relationCells(table);
+    if (cells <= rules.exactMaxCells) {
       Optional<SuppressionPlan> exact = new OptimalSuppressor(table, audit, rules.minIntervalCount, rules.minIntervalRelative,
           rules.exactTimeBudgetMillis).solve(prim, blankInFile);
       if (exact.isPresent()) {
         return exact.get();
       }
     }
-    return heuristic(table, audit, prim, blankInFile);
+    SuppressionPlan plan = heuristic(table, audit, prim, blankInFile);
+    if (!plan.complete()) {
+      return plan;
+    }
+    // Say which method chose the cells: a reviewer may ask for the minimal pattern by hand.
+    String why = cells > rules.exactMaxCells
+        ? "its relations hold " + cells + " cells, above the exact method's " + rules.exactMaxCells
+        : "the integer program found no proven pattern within " + rules.exactTimeBudgetMillis + " ms";
+    return new SuppressionPlan(plan.primary(), plan.secondary(), plan.audits(), true,
+        "heuristic suppression (" + why + "): " + plan.secondary().size()
+            + " secondary cell(s), proven by the attacker audit but possibly more than the minimum");
   }
 
   private static int relationCells(StatTable table) {

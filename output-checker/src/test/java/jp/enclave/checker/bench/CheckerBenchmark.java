@@ -134,7 +134,7 @@ public final class CheckerBenchmark {
     System.out.println("secondary suppression, exact (ILP, ojAlgo) vs heuristic, same tables:");
     System.out.println("  table    primary | exact: secondary  value   time   proven | heuristic: secondary  value   time   proven");
     RuleSet heuristicOnly = RuleSet.defaults().withOverrides(Map.of("secondary_suppression", Map.of("exact_max_cells", 1)));
-    for (int n : new int[] {6, 8, 10, 12, 14, 16, 20}) {
+    for (int n : new int[] {6, 8, 10, 12, 14, 16, 20, 24}) {
       String csv = crossTab(n, n, new java.util.Random(20261203L + n));
       Files.writeString(dir.resolve("t" + n + ".csv"), csv);
       ExportItem item = ExportItem.of("t" + n, ItemType.FREQUENCY, "t" + n + ".csv");
