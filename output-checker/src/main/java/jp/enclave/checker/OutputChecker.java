@@ -1,24 +1,14 @@
 package jp.enclave.checker;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import jp.enclave.checker.history.DifferencingCheck;
 import jp.enclave.checker.history.ReleaseHistory;
@@ -26,13 +16,15 @@ import jp.enclave.checker.input.FileKind;
 import jp.enclave.checker.input.InputLimits;
 import jp.enclave.checker.input.InputRefusal;
 import jp.enclave.checker.input.RawTable;
+import jp.enclave.checker.input.RequestFiles;
+import jp.enclave.checker.input.SvgGuard;
 import jp.enclave.checker.input.TableReader;
+import jp.enclave.checker.input.TextFiles;
+import jp.enclave.checker.model.ModelSummary;
+import jp.enclave.checker.model.ModelSummaryParser;
 import jp.enclave.checker.provenance.CitedQueries;
-import jp.enclave.checker.provenance.CitedQuery;
 import jp.enclave.checker.provenance.ProvenanceMatcher;
-import jp.enclave.checker.provenance.ProvenanceRecomputer;
-import jp.enclave.checker.provenance.ProvenanceRefusal;
-import jp.enclave.checker.provenance.ProvenanceResult;
+import jp.enclave.checker.provenance.ProvenanceStage;
 import jp.enclave.checker.pseudonyms.PseudonymSet;
 import jp.enclave.checker.report.CheckReport;
 import jp.enclave.checker.report.ItemResult;
@@ -53,7 +45,7 @@ import jp.enclave.checker.rules.Status;
 import jp.enclave.checker.rules.SurvivalCheck;
 import jp.enclave.checker.rules.TableCheck;
 import jp.enclave.checker.rules.ThresholdCheck;
-import jp.enclave.checker.suppression.SecondarySuppressor;
+import jp.enclave.checker.suppression.SafeTable;
 import jp.enclave.checker.suppression.SuppressionPlan;
 import jp.enclave.checker.table.StatTable;
 import jp.enclave.checker.table.TableInterpreter;
@@ -66,8 +58,6 @@ import jp.enclave.checker.table.TableInterpreter;
 public final class OutputChecker {
   private static final List<TableCheck> TABLE_CHECKS =
       List.of(new ThresholdCheck(), new DominanceCheck(), new ExtremeValueCheck(), new CellValueCheck());
-
-  private static final java.util.regex.Pattern SVG_EVENT_HANDLER = java.util.regex.Pattern.compile("\\son[a-z]+\\s*=");
 
   private final RuleSet rules;
   private final InputLimits limits;
@@ -119,19 +109,15 @@ public final class OutputChecker {
     List<Finding> findings = new ArrayList<>();
     List<String> provenance = new ArrayList<>();
     try {
-      Path file = resolve(request.folder(), item.file());
+      Path file = RequestFiles.resolve(request.folder(), item.file());
       switch (item.type()) {
         case FREQUENCY:
         case MAGNITUDE:
           return checkTable(request, item, item.type(), file, item.file(), findings, provenance);
         case SURVIVAL:
           return checkSurvival(item, file, findings);
-        case REGRESSION: {
-          RawTable raw = new TableReader(limits).read(file, item.file());
-          PseudonymCheck.checkTable(raw, pseudonyms, findings);
-          DofCheck.check(raw, rules, findings);
-          return result(item, findings, raw, null, null, null, provenance, item.file(), Status.PASS);
-        }
+        case REGRESSION:
+          return checkRegression(item, file, findings);
         case FIGURE:
           return checkFigure(request, item, file, findings, provenance);
         case CODE:
@@ -139,161 +125,58 @@ public final class OutputChecker {
         default:
           return checkText(item, file, findings);
       }
-    } catch (InputRefusal e) {
+    } catch (Refusal e) {
       findings.add(Finding.item(Rule.INPUT, Status.FAIL, e.describe()));
-      return result(item, findings, null, null, null, null, provenance, item.file(), Status.FAIL);
+      return result(item, findings, null, null, null, null, provenance, item.file(), Status.PASS);
     }
   }
 
+  /** Frequency and magnitude tables: read, recompute, interpret, apply the rules, plan suppression. */
   private ItemResult checkTable(ExportRequest request, ExportItem item, ItemType type, Path file, String name,
-                                List<Finding> findings, List<String> provenance) throws InputRefusal {
-    // Recomputation needs only the cited queries and the extract, not the file: it runs while the
-    // file is read, and its findings join in the order a sequential check would give them.
-    List<Finding> provenanceFindings = new ArrayList<>();
-    List<String> provenanceNotes = new ArrayList<>();
-    Future<List<ProvenanceResult>> pending = item.queries().isEmpty()
-        ? CompletableFuture.completedFuture(List.of())
-        : RECOMPUTE.submit(() -> recompute(request, item, provenanceFindings, provenanceNotes));
+                                List<Finding> findings, List<String> provenance) throws Refusal {
+    ProvenanceStage.Pending pending = new ProvenanceStage(queries, extract).start(request.projectId(), item.queries());
     RawTable raw;
     try {
       raw = new TableReader(limits).read(file, name);
-    } catch (InputRefusal e) {
-      await(pending);
+    } catch (Refusal e) {
+      pending.await();
       throw e;
     }
     PseudonymCheck.checkTable(raw, pseudonyms, findings);
-    List<ProvenanceResult> recomputed = await(pending);
-    findings.addAll(provenanceFindings);
-    provenance.addAll(provenanceNotes);
-    double personsBehind = Double.NaN;
-    for (ProvenanceResult pr : recomputed) {
-      personsBehind = Double.isNaN(personsBehind) ? pr.personsBehind() : Math.max(personsBehind, pr.personsBehind());
-    }
-    RecordLevelCheck.check(raw, rules, personsBehind, findings);
+    ProvenanceStage.Outcome recomputed = pending.await();
+    findings.addAll(recomputed.findings());
+    provenance.addAll(recomputed.notes());
+    RecordLevelCheck.check(raw, rules, recomputed.personsBehind(), findings);
     StatTable stat;
     try {
-      stat = new TableInterpreter(rules).interpret(raw, item, type);
-    } catch (InputRefusal e) {
+      stat = new TableInterpreter(marginsOf(recomputed)).interpret(raw, item, type);
+    } catch (Refusal e) {
       findings.add(Finding.item(Rule.INPUT, Status.FAIL, e.describe()));
-      return result(item, findings, raw, null, null, null, provenance, name, Status.FAIL);
+      return result(item, findings, raw, null, null, null, provenance, name, Status.PASS);
     }
     for (String note : stat.notes()) {
       findings.add(Finding.item(Rule.SUPPRESSION_AUDIT, Status.PASS, note));
     }
-    CellFacts facts = recomputed.isEmpty() ? ProvenanceMatcher.fileFacts(stat)
-        : ProvenanceMatcher.match(stat, recomputed, rules, findings);
+    for (String doubt : stat.doubts()) {
+      findings.add(Finding.item(Rule.TABLE_SHAPE, Status.REVIEW, doubt));
+    }
+    CellFacts facts = recomputed.results().isEmpty() ? ProvenanceMatcher.fileFacts(stat)
+        : ProvenanceMatcher.match(stat, recomputed.results(), rules, findings);
     for (TableCheck c : TABLE_CHECKS) {
       c.check(stat, facts, rules, findings);
     }
     DifferencingCheck.check(stat, history.released(request.projectId()), rules, findings);
-
-    Map<Integer, Integer> measureOfColumn = new HashMap<>();
-    for (int m = 0; m < stat.measures(); m++) {
-      measureOfColumn.put(stat.measureColumn(m), m);
-    }
-    Set<Integer> primary = new LinkedHashSet<>();
-    for (Finding f : findings) {
-      if (f.isCell() && f.status() == Status.FAIL && Rule.suppressible(f.rule()) && measureOfColumn.containsKey(f.column())) {
-        primary.add(stat.cellId(f.row(), measureOfColumn.get(f.column())));
-      }
-    }
-    // In a long table every measure of a row describes the same group of persons: one failing
-    // statistic takes the row's other statistics with it.
-    if (!stat.isCrossTab()) {
-      for (int id : new ArrayList<>(primary)) {
-        int r = stat.rowOf(id);
-        for (int m = 0; m < stat.measures(); m++) {
-          int other = stat.cellId(r, m);
-          if (!primary.contains(other) && !Double.isNaN(stat.value(other))) {
-            primary.add(other);
-            findings.add(Finding.cell(Rule.SECONDARY, Status.PASS, r, stat.measureColumn(m),
-                "suppressed with its row: it describes the same group as a failing cell", Map.of()));
-          }
-        }
-      }
-    }
-    SuppressionPlan plan = new SecondarySuppressor(rules).plan(stat, primary);
-    for (int id : plan.secondary()) {
-      findings.add(Finding.cell(Rule.SECONDARY, Status.PASS, stat.rowOf(id), stat.measureColumn(stat.measureOf(id)),
-          "suppressed so that the failing cells cannot be recomputed from the table's totals", Map.of()));
-    }
-    if (!plan.complete() && !primary.isEmpty()) {
-      findings.add(Finding.item(Rule.SUPPRESSION_AUDIT, Status.REVIEW, plan.note()));
-    } else if (!plan.note().isEmpty()) {
-      findings.add(Finding.item(Rule.SUPPRESSION_AUDIT, Status.PASS, plan.note()));
-    }
-    List<String[]> safe = null;
-    if (!primary.isEmpty()) {
-      safe = new ArrayList<>(raw.rowCount());
-      for (int r = 0; r < raw.rowCount(); r++) {
-        String[] row = raw.rows().get(r).clone();
-        for (int m = 0; m < stat.measures(); m++) {
-          if (plan.isSuppressed(stat.cellId(r, m))) {
-            row[stat.measureColumn(m)] = rules.suppressionMarker;
-          }
-        }
-        safe.add(row);
-      }
-    }
-    return result(item, findings, raw, stat, plan, safe, provenance, name, Status.PASS);
+    SafeTable safe = SafeTable.plan(stat, findings, rules);
+    return result(item, findings, raw, stat, safe.plan(), safe.rows(), provenance, name, Status.PASS);
   }
 
-  private static final ExecutorService RECOMPUTE = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "provenance-recompute");
-    t.setDaemon(true);
-    return t;
-  });
-
-  private static List<ProvenanceResult> await(Future<List<ProvenanceResult>> pending) {
-    try {
-      return pending.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while recomputing provenance", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IllegalStateException(e.getCause());
-    }
+  /** ROLLUP, CUBE and GROUPING SETS margins come with NULL keys: empty or NA labels are margins then. */
+  private RuleSet marginsOf(ProvenanceStage.Outcome recomputed) {
+    boolean groupingSets = recomputed.results().stream().anyMatch(r -> r.query().hasGroupingSets());
+    return groupingSets ? rules.withTotalLabels(List.of("", "NA", "NULL", "<NA>", "NaN")) : rules;
   }
 
-  private List<ProvenanceResult> recompute(ExportRequest request, ExportItem item, List<Finding> findings,
-                                           List<String> provenance) {
-    List<ProvenanceResult> out = new ArrayList<>();
-    for (String qid : item.queries()) {
-      Optional<CitedQuery> q = queries.find(qid);
-      if (q.isEmpty()) {
-        findings.add(Finding.item(Rule.PROVENANCE, Status.FAIL,
-            "cited query " + qid + " is not in the gateway's audit trail: the numbers cannot be traced to a query"));
-        provenance.add(qid + ": unknown");
-        continue;
-      }
-      if (!q.get().projectId().equals(request.projectId())) {
-        findings.add(Finding.item(Rule.PROVENANCE, Status.FAIL,
-            "cited query " + qid + " belongs to project " + q.get().projectId() + ", not to " + request.projectId()));
-        provenance.add(qid + ": other project");
-        continue;
-      }
-      if (extract == null) {
-        findings.add(Finding.item(Rule.PROVENANCE, Status.REVIEW,
-            "no connection to the project's extract is configured, so cited query " + qid + " could not be recomputed"));
-        provenance.add(qid + ": not recomputed (no extract)");
-        continue;
-      }
-      try {
-        ProvenanceResult r = new ProvenanceRecomputer().recompute(q.get(), extract);
-        out.add(r);
-        provenance.add(qid + ": recomputed, " + r.cells().size() + " cells, " + fmt(r.personsBehind()) + " persons");
-      } catch (ProvenanceRefusal e) {
-        findings.add(Finding.item(Rule.PROVENANCE, Status.REVIEW, "cited query " + qid + ": " + e.getMessage()));
-        provenance.add(qid + ": not recomputed");
-      }
-    }
-    return out;
-  }
-
-  private ItemResult checkSurvival(ExportItem item, Path file, List<Finding> findings) throws InputRefusal {
+  private ItemResult checkSurvival(ExportItem item, Path file, List<Finding> findings) throws Refusal {
     RawTable raw = new TableReader(limits).read(file, item.file());
     PseudonymCheck.checkTable(raw, pseudonyms, findings);
     RecordLevelCheck.check(raw, rules, Double.NaN, findings);
@@ -313,8 +196,52 @@ public final class OutputChecker {
     return result(item, findings, raw, null, null, safe, List.of(), item.file(), Status.PASS);
   }
 
+  /**
+   * A model summary as statsmodels or R prints it (text), or a table of estimates (CSV, TSV,
+   * Parquet): the residual degrees of freedom are read and the rule applied.
+   */
+  private ItemResult checkRegression(ExportItem item, Path file, List<Finding> findings) throws Refusal {
+    if (isPrintedText(file, item.file())) {
+      String text = TextFiles.read(file, item.file(), limits);
+      PseudonymCheck.checkText(text, item.file(), pseudonyms, findings);
+      List<ModelSummary> models = ModelSummaryParser.parse(text);
+      if (!models.isEmpty()) {
+        DofCheck.check(models, rules, findings);
+        return result(item, findings, null, null, null, null, List.of(), item.file(), Status.PASS);
+      }
+      try {
+        return checkEstimatesTable(item, file, findings);
+      } catch (Refusal notATable) {
+        // Printed text in a layout the checker does not know: a person reads it, nothing fails on a guess.
+        findings.add(Finding.item(Rule.DOF, Status.REVIEW, "no residual degrees of freedom could be read from this "
+            + "printed summary (read are statsmodels summary()/summary2() and R summary.lm, summary.glm, print.glm, "
+            + "summary.coxph); check by hand"));
+        return result(item, findings, null, null, null, null, List.of(), item.file(), Status.PASS);
+      }
+    }
+    return checkEstimatesTable(item, file, findings);
+  }
+
+  /** A table of estimates (CSV, TSV, Parquet) with df or observations in a row or column. */
+  private ItemResult checkEstimatesTable(ExportItem item, Path file, List<Finding> findings) throws Refusal {
+    RawTable raw = new TableReader(limits).read(file, item.file());
+    PseudonymCheck.checkTable(raw, pseudonyms, findings);
+    DofCheck.check(raw, rules, findings);
+    return result(item, findings, raw, null, null, null, List.of(), item.file(), Status.PASS);
+  }
+
+  private static boolean isPrintedText(Path file, String name) throws Refusal {
+    try {
+      FileKind kind = FileKind.sniff(file);
+      String lower = name.toLowerCase(Locale.ROOT);
+      return kind == FileKind.TEXT || (kind != FileKind.PARQUET && (lower.endsWith(".txt") || lower.endsWith(".log")));
+    } catch (IOException e) {
+      throw InputRefusal.io(name, e.getClass().getSimpleName());
+    }
+  }
+
   private ItemResult checkFigure(ExportRequest request, ExportItem item, Path file, List<Finding> findings,
-                                 List<String> provenance) throws InputRefusal {
+                                 List<String> provenance) throws Refusal {
     FileKind kind;
     try {
       kind = FileKind.sniff(file);
@@ -329,13 +256,8 @@ public final class OutputChecker {
           + kind.name().toLowerCase(Locale.ROOT));
     }
     if (kind == FileKind.SVG) {
-      String svg = readText(file, item.file());
-      String lower = svg.toLowerCase(Locale.ROOT);
-      if (lower.contains("<script") || lower.contains("javascript:") || SVG_EVENT_HANDLER.matcher(lower).find()
-          || lower.contains("<foreignobject")) {
-        findings.add(Finding.item(Rule.INPUT, Status.FAIL, "SVG_ACTIVE_CONTENT: " + item.file()
-            + ": the SVG holds scripts, event handlers or embedded HTML; export a PNG or a plain SVG"));
-      }
+      String svg = TextFiles.read(file, item.file(), limits);
+      SvgGuard.activeContent(svg, item.file()).ifPresent(m -> findings.add(Finding.item(Rule.INPUT, Status.FAIL, m)));
       PseudonymCheck.checkText(svg, item.file(), pseudonyms, findings);
     }
     if (item.table() == null) {
@@ -343,15 +265,15 @@ public final class OutputChecker {
           "a figure without its underlying table cannot be checked: attach the table it was drawn from"));
       return result(item, findings, null, null, null, null, provenance, item.file(), Status.PASS);
     }
-    Path table = resolve(request.folder(), item.table());
+    Path table = RequestFiles.resolve(request.folder(), item.table());
     ItemType tt = item.tableType() == null ? ItemType.FREQUENCY : item.tableType();
     ItemResult tableResult = checkTable(request, item, tt, table, item.table(), findings, provenance);
     return result(item, tableResult.findings(), tableResult.table(), tableResult.stat(), tableResult.plan(),
         tableResult.safeRows(), tableResult.provenance(), item.table(), Status.PASS);
   }
 
-  private ItemResult checkText(ExportItem item, Path file, List<Finding> findings) throws InputRefusal {
-    String text = readText(file, item.file());
+  private ItemResult checkText(ExportItem item, Path file, List<Finding> findings) throws Refusal {
+    String text = TextFiles.read(file, item.file(), limits);
     PseudonymCheck.checkText(text, item.file(), pseudonyms, findings);
     Status base = item.type() == ItemType.CODE ? rules.codeDefault : rules.textDefault;
     if (base != Status.PASS) {
@@ -360,74 +282,6 @@ public final class OutputChecker {
           : "free text can describe individuals; a reviewer reads it"));
     }
     return result(item, findings, null, null, null, null, List.of(), item.file(), Status.PASS);
-  }
-
-  /** Reads a text item strictly as UTF-8 within the limits, through the same guard as tables. */
-  private String readText(Path file, String name) throws InputRefusal {
-    try {
-      if (!Files.isRegularFile(file)) {
-        throw InputRefusal.notFound(name);
-      }
-      long size = Files.size(file);
-      if (size > limits.maxFileBytes()) {
-        throw InputRefusal.tooLarge(name, size, limits.maxFileBytes());
-      }
-      FileKind kind = FileKind.sniff(file);
-      if (kind == FileKind.ZIP) {
-        jp.enclave.checker.input.ContainerGuard.inspect(file, name, limits);
-        throw InputRefusal.unsupported(name, "archives are not exported as code or text; export the files themselves");
-      }
-      if (kind == FileKind.UNKNOWN_BINARY || kind == FileKind.PARQUET || (kind.isImage() && kind != FileKind.SVG)) {
-        throw InputRefusal.unsupported(name, "the file is binary, not text");
-      }
-      byte[] bytes;
-      try (InputStream in = Files.newInputStream(file)) {
-        bytes = in.readAllBytes();
-      }
-      var decoder = StandardCharsets.UTF_8.newDecoder();
-      try {
-        return decoder.decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-      } catch (java.nio.charset.CharacterCodingException e) {
-        long offset = firstInvalidUtf8(bytes);
-        long line = 1;
-        for (int i = 0; i < offset; i++) {
-          if (bytes[i] == '\n') {
-            line++;
-          }
-        }
-        throw InputRefusal.badEncoding(name, offset, line, "");
-      }
-    } catch (IOException e) {
-      throw InputRefusal.io(name, e.getClass().getSimpleName());
-    }
-  }
-
-  private static long firstInvalidUtf8(byte[] b) {
-    var dec = StandardCharsets.UTF_8.newDecoder();
-    var in = java.nio.ByteBuffer.wrap(b);
-    var out = java.nio.CharBuffer.allocate(b.length + 1);
-    var res = dec.decode(in, out, true);
-    return res.isError() ? in.position() : b.length;
-  }
-
-  /** Files must stay inside the request folder, also through symbolic links. */
-  private static Path resolve(Path folder, String name) throws InputRefusal {
-    Path base = folder.toAbsolutePath().normalize();
-    Path p = base.resolve(name).normalize();
-    if (!p.startsWith(base)) {
-      throw InputRefusal.outsideRequest(name);
-    }
-    if (!Files.exists(p)) {
-      throw InputRefusal.notFound(name);
-    }
-    try {
-      if (!p.toRealPath().startsWith(base.toRealPath())) {
-        throw InputRefusal.outsideRequest(name);
-      }
-    } catch (IOException e) {
-      throw InputRefusal.io(name, e.getClass().getSimpleName());
-    }
-    return p;
   }
 
   private static ItemResult result(ExportItem item, List<Finding> findings, RawTable raw, StatTable stat, SuppressionPlan plan,
@@ -441,8 +295,5 @@ public final class OutputChecker {
     return new ItemResult(item, s, findings, raw, stat, plan, safe, provenance, checkedFile);
   }
 
-  private static String fmt(double d) {
-    return Double.isNaN(d) ? "?" : d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
-  }
 
 }

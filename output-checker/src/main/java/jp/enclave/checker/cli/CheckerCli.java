@@ -3,14 +3,13 @@ package jp.enclave.checker.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import jp.enclave.checker.OutputChecker;
+import jp.enclave.checker.Refusal;
+import jp.enclave.checker.extract.ProjectExtract;
 import jp.enclave.checker.history.DirectoryReleaseHistory;
-import jp.enclave.checker.input.DuckDbConnections;
 import jp.enclave.checker.input.InputLimits;
 import jp.enclave.checker.provenance.CitedQueries;
 import jp.enclave.checker.pseudonyms.PseudonymSet;
@@ -19,7 +18,6 @@ import jp.enclave.checker.report.ItemResult;
 import jp.enclave.checker.report.ReportWriter;
 import jp.enclave.checker.request.ExportRequest;
 import jp.enclave.checker.request.RequestParser;
-import jp.enclave.checker.request.RequestRefusal;
 import jp.enclave.checker.rules.RuleSet;
 import jp.enclave.checker.rules.Status;
 import picocli.CommandLine;
@@ -74,8 +72,10 @@ public final class CheckerCli implements Callable<Integer> {
     @Option(names = "--rules", description = "YAML rule overrides (dataset, then project); may repeat")
     List<Path> rules = new ArrayList<>();
 
-    @Option(names = "--extract", description = "the project's DuckDB extract (opened read-only) for provenance and pseudonyms")
-    Path extract;
+    @Option(names = "--extract-home", description = "home holding the extract key set and sealed extracts "
+        + "(kek/extract.kek, keys/extract/, extracts/); only the request's project's extract is opened, into private "
+        + "RAM scratch, locked down, for provenance and pseudonyms")
+    Path extractHome;
 
     @Option(names = "--queries", description = "JSON of cited queries: {id: {project_id, user, sql}}")
     Path queries;
@@ -102,71 +102,72 @@ public final class CheckerCli implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      PrintWriter stdout = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      ExportRequest req;
       try {
-        req = new RequestParser().parse(request);
-      } catch (RequestRefusal e) {
-        err.println("error: " + e.code() + ": " + e.getMessage());
+        ExportRequest req = new RequestParser().parse(request);
+        RuleSet rs = rulesInForce();
+        InputLimits limits = InputLimits.defaults().withMaxFileBytes(maxFileBytes).withMaxRows(maxRows)
+            .withMaxUncompressedBytes(maxUncompressed);
+        OutputChecker checker = OutputChecker.create().withRules(rs).withLimits(limits);
+        DirectoryReleaseHistory history = released == null ? null : new DirectoryReleaseHistory(released, limits, rs);
+        if (history != null) {
+          checker = checker.withHistory(history);
+        }
+        CitedQueries cited = citedQueries();
+        // Only the request's project's extract, opened sealed into RAM scratch; closing removes the plaintext.
+        try (ProjectExtract extract = extractHome == null ? null : ProjectExtract.open(extractHome, req.projectId())) {
+          Connection conn = extract == null ? null : extract.connection();
+          if (conn != null) {
+            checker = checker.withPseudonyms(PseudonymSet.fromExtract(conn));
+          }
+          CheckReport report = checker.withProvenance(cited, conn).check(req);
+          new ReportWriter().write(report, this.out);
+          return printVerdicts(report, history);
+        }
+      } catch (Refusal e) {
+        err.println("error: " + e.describe());
         return 3;
       }
+    }
+
+    private RuleSet rulesInForce() throws Refusal {
       RuleSet rs = RuleSet.defaults();
       for (Path p : rules) {
         try {
           rs = rs.withOverrides(p);
         } catch (IllegalArgumentException | java.io.IOException e) {
-          err.println("error: RULES_INVALID: " + p + ": " + e.getMessage());
-          return 3;
+          throw new Refusal("RULES_INVALID", p.toString(), "", e.getMessage());
         }
       }
-      InputLimits limits = InputLimits.defaults().withMaxFileBytes(maxFileBytes).withMaxRows(maxRows)
-          .withMaxUncompressedBytes(maxUncompressed);
-      OutputChecker checker = OutputChecker.create().withRules(rs).withLimits(limits);
-      DirectoryReleaseHistory history = null;
-      if (released != null) {
-        history = new DirectoryReleaseHistory(released, limits, rs);
-        checker = checker.withHistory(history);
+      return rs;
+    }
+
+    private CitedQueries citedQueries() throws Refusal {
+      if (gatewayAudit != null) {
+        try {
+          return jp.enclave.checker.provenance.GatewayAuditQueries.load(gatewayAudit);
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+          throw new Refusal("GATEWAY_AUDIT_UNUSABLE", e.getMessage());
+        }
       }
-      Connection conn = null;
       try {
-        if (extract != null) {
-          if (!java.nio.file.Files.isRegularFile(extract)) {
-            err.println("error: EXTRACT_NOT_FOUND: " + extract);
-            return 3;
-          }
-          Properties p = DuckDbConnections.safeProperties();
-          p.setProperty("duckdb.read_only", "true");
-          conn = DriverManager.getConnection("jdbc:duckdb:" + extract.toAbsolutePath(), p);
-          checker = checker.withPseudonyms(PseudonymSet.fromExtract(conn));
-        }
-        CitedQueries cq;
-        if (gatewayAudit != null) {
-          try {
-            cq = jp.enclave.checker.provenance.GatewayAuditQueries.load(gatewayAudit);
-          } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
-            err.println("error: GATEWAY_AUDIT_UNUSABLE: " + e.getMessage());
-            return 3;
-          }
-        } else {
-          cq = queries == null ? CitedQueries.none() : new FileCitedQueries(queries);
-        }
-        checker = checker.withProvenance(cq, conn);
-        CheckReport report = checker.check(req);
-        new ReportWriter().write(report, this.out);
-        for (ItemResult r : report.items()) {
-          stdout.printf("%-8s %-12s %s%n", r.status().word().toUpperCase(java.util.Locale.ROOT), r.item().id(), r.item().file());
-        }
-        if (history != null) {
-          history.skipped().forEach(s -> err.println("warning: released table skipped: " + s));
-        }
-        stdout.println("overall: " + report.overall().word() + "; reports in " + this.out);
-        return report.overall() == Status.PASS ? 0 : report.overall() == Status.REVIEW ? 1 : 2;
-      } finally {
-        if (conn != null) {
-          conn.close();
-        }
+        return queries == null ? CitedQueries.none() : new FileCitedQueries(queries);
+      } catch (java.io.IOException e) {
+        throw new Refusal("QUERIES_UNUSABLE", queries.toString(), "", e.getMessage());
       }
+    }
+
+    /** One line per item and the overall verdict; the exit code 0 pass, 1 review, 2 fail. */
+    private int printVerdicts(CheckReport report, DirectoryReleaseHistory history) {
+      PrintWriter stdout = spec.commandLine().getOut();
+      for (ItemResult r : report.items()) {
+        stdout.printf("%-8s %-12s %s%n", r.status().word().toUpperCase(java.util.Locale.ROOT), r.item().id(), r.item().file());
+      }
+      if (history != null) {
+        history.skipped().forEach(s -> spec.commandLine().getErr().println("warning: released table skipped: " + s));
+      }
+      stdout.println("overall: " + report.overall().word() + "; reports in " + this.out);
+      return report.overall() == Status.PASS ? 0 : report.overall() == Status.REVIEW ? 1 : 2;
     }
   }
 }

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import jp.enclave.checker.Refusal;
 import jp.enclave.checker.input.InputLimits;
-import jp.enclave.checker.input.InputRefusal;
 import jp.enclave.checker.input.TableReader;
 import jp.enclave.checker.request.ExportItem;
 import jp.enclave.checker.request.ItemType;
@@ -53,7 +53,7 @@ public final class DirectoryReleaseHistory implements ReleaseHistory {
           var raw = reader.read(f, name);
           out.add(new ReleasedTable(id, id, interpreter.interpret(raw, ExportItem.of(id, ItemType.FREQUENCY, name),
               ItemType.FREQUENCY)));
-        } catch (InputRefusal e) {
+        } catch (Refusal e) {
           skipped.add(e.describe());
         }
       }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
+import jp.enclave.checker.Refusal;
 
 /**
  * Inspects zip-based containers (.zip, .xlsx, .docx …) without extracting them to disk. Declared
@@ -18,7 +19,7 @@ public final class ContainerGuard {
   /** Summary of a container that stayed within the limits. */
   public record ContainerSummary(int entries, long uncompressedBytes, boolean looksLikeOfficeDocument) {}
 
-  public static ContainerSummary inspect(Path file, String name, InputLimits limits) throws InputRefusal {
+  public static ContainerSummary inspect(Path file, String name, InputLimits limits) throws Refusal {
     long compressed;
     try {
       compressed = Math.max(1, Files.size(file));

@@ -10,6 +10,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import jp.enclave.checker.Refusal;
 
 /**
  * Decodes UTF-8 strictly in one pass and, on the first invalid sequence or NUL byte, fails with
@@ -20,9 +21,9 @@ final class StrictUtf8Reader extends Reader {
 
   /** Carries a refusal through the Reader API, which only allows IOException. */
   static final class Refused extends IOException {
-    final InputRefusal refusal;
+    final Refusal refusal;
 
-    Refused(InputRefusal refusal) {
+    Refused(Refusal refusal) {
       super(refusal.getMessage());
       this.refusal = refusal;
     }

@@ -15,13 +15,14 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import jp.enclave.checker.Refusal;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 /**
  * Reads an export's table (CSV, TSV or Parquet) into a {@link RawTable}, enforcing the limits and
- * refusing broken or hostile input with an {@link InputRefusal}. Never modifies the file.
+ * refusing broken or hostile input with an {@link Refusal}. Never modifies the file.
  */
 public final class TableReader {
   private final InputLimits limits;
@@ -30,7 +31,7 @@ public final class TableReader {
     this.limits = limits;
   }
 
-  public RawTable read(Path file, String name) throws InputRefusal {
+  public RawTable read(Path file, String name) throws Refusal {
     if (!Files.isRegularFile(file)) {
       throw InputRefusal.notFound(name);
     }
@@ -65,7 +66,7 @@ public final class TableReader {
     }
   }
 
-  private char sniffDelimiter(Path file, String name) throws InputRefusal {
+  private char sniffDelimiter(Path file, String name) throws Refusal {
     try (InputStream in = Files.newInputStream(file)) {
       String head = new String(in.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
       int nl = head.indexOf('\n');
@@ -76,7 +77,7 @@ public final class TableReader {
     }
   }
 
-  private RawTable readDelimited(Path file, String name, char delimiter) throws InputRefusal {
+  private RawTable readDelimited(Path file, String name, char delimiter) throws Refusal {
     CSVFormat format = CSVFormat.RFC4180.builder()
         .setDelimiter(delimiter)
         .setIgnoreEmptyLines(true)
@@ -136,7 +137,7 @@ public final class TableReader {
     return new RawTable(name, List.copyOf(header), rows, lineOfRow);
   }
 
-  private static InputRefusal unwrap(Throwable e, String name, long line) {
+  private static Refusal unwrap(Throwable e, String name, long line) {
     Throwable t = e;
     while (t != null) {
       if (t instanceof StrictUtf8Reader.Refused r) {
@@ -154,7 +155,7 @@ public final class TableReader {
     return nl > 0 ? m.substring(0, nl) : m;
   }
 
-  private List<String> headerOf(String[] values, String name) throws InputRefusal {
+  private List<String> headerOf(String[] values, String name) throws Refusal {
     List<String> header = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (String v : values) {
@@ -167,7 +168,7 @@ public final class TableReader {
     return header;
   }
 
-  private void checkCells(String[] values, String name, long line, List<String> header) throws InputRefusal {
+  private void checkCells(String[] values, String name, long line, List<String> header) throws Refusal {
     for (int c = 0; c < values.length; c++) {
       String v = values[c];
       if (v.length() > limits.maxCellChars()) {
@@ -188,7 +189,7 @@ public final class TableReader {
     return (c + 1) + (h.isEmpty() ? "" : " '" + InputRefusal.preview(h) + "'");
   }
 
-  private RawTable readParquet(Path file, String name) throws InputRefusal {
+  private RawTable readParquet(Path file, String name) throws Refusal {
     String lit = DuckDbConnections.literal(file.toAbsolutePath().toString());
     try (Connection c = DuckDbConnections.inMemory(); Statement s = c.createStatement()) {
       s.execute("SET threads TO 2");

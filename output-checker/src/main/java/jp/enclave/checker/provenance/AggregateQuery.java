@@ -5,10 +5,26 @@ import jp.enclave.checker.table.MeasureKind;
 
 /**
  * The shape of a cited aggregate query, as far as recomputation needs it: grouping keys, the
- * aggregates and their arguments, and the "base" query in DuckDB SQL: the cited FROM and WHERE
- * selecting each key as k0.., the person column as __pid and each aggregate's argument as a0...
+ * aggregates and their arguments, and the "base" query in DuckDB SQL: the cited WITH, FROM and
+ * WHERE selecting each key as k0.., the person column as __pid and each aggregate's argument
+ * (with its FILTER folded in) as a0... A query with ROLLUP, CUBE or GROUPING SETS has one base
+ * per grouping set, the keys rolled up selected as NULL, exactly as the query's margin rows.
  */
-public record AggregateQuery(List<Key> keys, List<Measure> measures, String baseSql, boolean filtersCells) {
+public record AggregateQuery(List<Key> keys, List<Measure> measures, List<String> baseSqls, boolean filtersCells) {
+
+  public AggregateQuery {
+    baseSqls = List.copyOf(baseSqls);
+  }
+
+  /** The base of the finest grouping (all keys); the only one without grouping sets. */
+  public String baseSql() {
+    return baseSqls.get(0);
+  }
+
+  /** True when the query has margins from ROLLUP, CUBE or GROUPING SETS. */
+  public boolean hasGroupingSets() {
+    return baseSqls.size() > 1;
+  }
 
   /** A GROUP BY key: its output name and its expression in DuckDB SQL. */
   public record Key(String name, String sql) {}

@@ -136,8 +136,8 @@ public final class ProvenanceMatcher {
     }
     List<String> keyValues = new ArrayList<>(k);
     for (int r = 0; r < t.rows(); r++) {
-      if (t.isTotalRow(r)) {
-        continue;
+      if (t.isTotalRow(r) && !q.hasGroupingSets()) {
+        continue; // a margin the query did not compute: judged on the file's numbers
       }
       String rowKey = null;
       for (Map.Entry<Integer, Integer> e : measureToQuery.entrySet()) {
@@ -182,9 +182,10 @@ public final class ProvenanceMatcher {
 
   private static void applyFacts(MeasureKind kind, AggregateQuery.Measure m, ProvenanceResult.Cell cell, int j, int id,
                                  CellFacts facts) {
-    if (kind == MeasureKind.COUNT) {
+    if (kind == MeasureKind.COUNT && m.arg() == null) {
       facts.setPersons(id, cell.persons());
     } else {
+      // An aggregate of an argument (COUNT(x), a FILTERed count, SUM …) rests on the persons with a non-null argument.
       double n = cell.contributors()[j];
       facts.setPersons(id, Double.isNaN(n) ? cell.persons() : n);
     }

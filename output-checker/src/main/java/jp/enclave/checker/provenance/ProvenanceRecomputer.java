@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import jp.enclave.checker.Refusal;
 import jp.enclave.checker.table.Numbers;
 
 /**
@@ -20,11 +21,25 @@ import jp.enclave.checker.table.Numbers;
 public final class ProvenanceRecomputer {
   private final QueryShapeParser parser = new QueryShapeParser();
 
-  public ProvenanceResult recompute(CitedQuery cited, Connection extract) throws ProvenanceRefusal {
+  public ProvenanceResult recompute(CitedQuery cited, Connection extract) throws Refusal {
     AggregateQuery q = parser.parse(cited.sql());
-    String sql = rewrite(q, false);
-    boolean anySeveral = false;
     Map<String, ProvenanceResult.Cell> cells = new HashMap<>();
+    double all = Double.NaN;
+    // One pass per grouping set: ROLLUP/CUBE/GROUPING SETS margins are recomputed like inner cells.
+    for (String base : q.baseSqls()) {
+      double a = recompute(q, base, extract, cells);
+      all = Double.isNaN(all) ? a : Math.max(all, a);
+    }
+    if (cells.isEmpty()) {
+      all = 0;
+    }
+    return new ProvenanceResult(cited, q, Map.copyOf(cells), all);
+  }
+
+  private static double recompute(AggregateQuery q, String base, Connection extract, Map<String, ProvenanceResult.Cell> cells)
+      throws Refusal {
+    String sql = rewrite(q, base, false);
+    boolean anySeveral = false;
     double all = Double.NaN;
     int k = q.keys().size();
     int n = q.measures().size();
@@ -76,22 +91,19 @@ public final class ProvenanceRecomputer {
     } catch (SQLException e) {
       String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       int nl = m.indexOf('\n');
-      throw new ProvenanceRefusal("the cited query could not be recomputed on the extract: " + (nl > 0 ? m.substring(0, nl) : m));
+      throw new Refusal("QUERY_NOT_RECOMPUTABLE", "the cited query could not be recomputed on the extract: " + (nl > 0 ? m.substring(0, nl) : m));
     }
     if (anySeveral) {
-      patchPerPerson(q, extract, cells);
+      patchPerPerson(q, base, extract, cells);
     }
-    if (cells.isEmpty()) {
-      all = 0;
-    }
-    return new ProvenanceResult(cited, q, Map.copyOf(cells), all);
+    return all;
   }
 
   /** Replaces row-level contributions by per-person ones in cells where a person has several rows. */
-  private static void patchPerPerson(AggregateQuery q, Connection extract, Map<String, ProvenanceResult.Cell> cells)
-      throws ProvenanceRefusal {
+  private static void patchPerPerson(AggregateQuery q, String base, Connection extract,
+                                     Map<String, ProvenanceResult.Cell> cells) throws Refusal {
     int k = q.keys().size();
-    try (Statement s = extract.createStatement(); ResultSet rs = s.executeQuery(rewrite(q, true))) {
+    try (Statement s = extract.createStatement(); ResultSet rs = s.executeQuery(rewrite(q, base, true))) {
       Map<String, Integer> col = new HashMap<>();
       for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
         col.put(rs.getMetaData().getColumnLabel(i), i);
@@ -121,7 +133,7 @@ public final class ProvenanceRecomputer {
     } catch (SQLException e) {
       String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       int nl = m.indexOf('\n');
-      throw new ProvenanceRefusal("the per-person recomputation failed on the extract: " + (nl > 0 ? m.substring(0, nl) : m));
+      throw new Refusal("QUERY_NOT_RECOMPUTABLE", "the per-person recomputation failed on the extract: " + (nl > 0 ? m.substring(0, nl) : m));
     }
   }
 
@@ -142,93 +154,118 @@ public final class ProvenanceRecomputer {
    * some person has several rows (or nulls) go through the per-person stage ("pp"). This keeps the
    * common case close to the cost of the cited query itself.
    */
-  static String rewrite(AggregateQuery q, boolean perPerson) {
+  static String rewrite(AggregateQuery q, String base, boolean perPerson) {
     int k = q.keys().size();
-    List<AggregateQuery.Measure> ms = q.measures();
-    String keyList = keyList("", k);
+    // Each argument once; true when it feeds an additive aggregate (sums and top contributions needed).
     java.util.LinkedHashMap<String, Boolean> args = new java.util.LinkedHashMap<>();
-    for (AggregateQuery.Measure m : ms) {
+    for (AggregateQuery.Measure m : q.measures()) {
       if (m.arg() != null) {
         args.merge(m.arg(), additive(m), Boolean::logicalOr);
       }
     }
+    StringJoiner several = new StringJoiner(" OR ");
+    several.add("\"__rows\" > \"__persons\"");
+    args.keySet().forEach(a -> several.add("\"c_" + a + "\" < \"__rows\""));
     StringBuilder sql = new StringBuilder();
     // Not materialized: each reference re-reads the extract, which is far cheaper than spilling
     // millions of base rows into a temporary result.
-    sql.append("WITH base AS NOT MATERIALIZED (").append(q.baseSql()).append(")");
+    sql.append("WITH base AS NOT MATERIALIZED (").append(base).append(")");
+    sql.append(", cellq AS (").append(cellQuery(q, args)).append(")");
+    if (perPerson) {
+      return sql.append(perPersonTail(k, args, several.toString())).toString();
+    }
+    boolean needHolders = q.measures().stream().anyMatch(ProvenanceRecomputer::holdersApply);
+    if (needHolders) {
+      sql.append(", holders AS (").append(holdersQuery(q)).append(")");
+    }
+    sql.append(" SELECT ").append(outputList(q, several.toString())).append(" FROM cellq c");
+    if (needHolders) {
+      sql.append(" LEFT JOIN holders h ON ").append(joinOn("c", "h", k));
+    }
+    return sql.toString();
+  }
 
+  /** One pass over the base rows per cell: rows, distinct persons, and per argument count, sum and two largest rows. */
+  private static String cellQuery(AggregateQuery q, Map<String, Boolean> args) {
+    int k = q.keys().size();
+    String keyList = keyList("", k);
     StringJoiner cellq = new StringJoiner(", ");
     if (k > 0) {
       cellq.add(keyList);
     }
     cellq.add("count(*) AS \"__rows\"").add("count(DISTINCT \"__pid\") AS \"__persons\"");
-    StringJoiner several = new StringJoiner(" OR ");
-    several.add("\"__rows\" > \"__persons\"");
-    for (java.util.Map.Entry<String, Boolean> a : args.entrySet()) {
+    for (Map.Entry<String, Boolean> a : args.entrySet()) {
       String col = "\"" + a.getKey() + "\"";
       cellq.add("count(" + col + ") AS \"c_" + a.getKey() + "\"");
-      several.add("\"c_" + a.getKey() + "\" < \"__rows\"");
       if (a.getValue()) {
         cellq.add("sum(" + col + ") AS \"s_" + a.getKey() + "\"")
             .add("list_extract(max(" + col + ", 2), 1) AS \"r1_" + a.getKey() + "\"")
             .add("list_extract(max(" + col + ", 2), 2) AS \"r2_" + a.getKey() + "\"");
       }
     }
-    boolean needHolders = false;
+    List<AggregateQuery.Measure> ms = q.measures();
     for (int j = 0; j < ms.size(); j++) {
       String st = statistic(ms.get(j));
       if (st != null) {
         cellq.add(st + " AS \"st" + j + "\"");
-        needHolders |= holdersApply(ms.get(j));
       }
     }
-    sql.append(", cellq AS (SELECT ").append(cellq).append(" FROM base").append(k > 0 ? " GROUP BY " + keyList : "").append(")");
-    if (perPerson) {
-      // Only the cells where some person has several rows (or nulls) need per-person sums.
-      sql.append(", multi AS (SELECT ").append(k > 0 ? keyList : "1 AS \"one\"").append(" FROM cellq WHERE ").append(several)
-          .append(")");
-      StringJoiner pp = new StringJoiner(", ");
-      if (k > 0) {
-        pp.add(keyList("b.", k));
-      }
-      pp.add("b.\"__pid\"");
-      for (java.util.Map.Entry<String, Boolean> a : args.entrySet()) {
-        pp.add("count(b.\"" + a.getKey() + "\") AS \"c_" + a.getKey() + "\"");
-        if (a.getValue()) {
-          pp.add("sum(b.\"" + a.getKey() + "\") AS \"s_" + a.getKey() + "\"");
-        }
-      }
-      sql.append(", pp AS (SELECT ").append(pp).append(" FROM base b JOIN multi m ON ").append(joinOn("b", "m", k))
-          .append(" GROUP BY ").append(k > 0 ? keyList("b.", k) + ", " : "").append("b.\"__pid\")");
-      StringJoiner ppagg = new StringJoiner(", ");
-      for (int i = 0; i < k; i++) {
-        ppagg.add("CAST(\"k" + i + "\" AS VARCHAR) AS \"k" + i + "\"");
-      }
-      for (java.util.Map.Entry<String, Boolean> a : args.entrySet()) {
-        ppagg.add("count(*) FILTER (WHERE \"c_" + a.getKey() + "\" > 0) AS \"pn_" + a.getKey() + "\"");
-        if (a.getValue()) {
-          ppagg.add("list_extract(max(\"s_" + a.getKey() + "\", 2), 1) AS \"p1_" + a.getKey() + "\"")
-              .add("list_extract(max(\"s_" + a.getKey() + "\", 2), 2) AS \"p2_" + a.getKey() + "\"");
-        }
-      }
-      sql.append(" SELECT ").append(ppagg).append(" FROM pp").append(k > 0 ? " GROUP BY " + keyList : "");
-      return sql.toString();
-    }
+    return "SELECT " + cellq + " FROM base" + (k > 0 ? " GROUP BY " + keyList : "");
+  }
 
-    if (needHolders) {
-      StringJoiner hs = new StringJoiner(", ");
-      if (k > 0) {
-        hs.add(keyList("b.", k));
-      }
-      for (int j = 0; j < ms.size(); j++) {
-        if (holdersApply(ms.get(j))) {
-          hs.add("count(DISTINCT b.\"__pid\") FILTER (WHERE b.\"" + ms.get(j).arg() + "\" = c.\"st" + j + "\") AS \"h" + j + "\"");
-        }
-      }
-      sql.append(", holders AS (SELECT ").append(hs).append(" FROM base b JOIN cellq c ON ").append(joinOn("b", "c", k))
-          .append(k > 0 ? " GROUP BY " + keyList("b.", k) : "").append(")");
+  /** Per-person sums, only in the cells where some person has several rows (or nulls). */
+  private static String perPersonTail(int k, Map<String, Boolean> args, String several) {
+    String keyList = keyList("", k);
+    StringBuilder sql = new StringBuilder();
+    sql.append(", multi AS (SELECT ").append(k > 0 ? keyList : "1 AS \"one\"").append(" FROM cellq WHERE ").append(several)
+        .append(")");
+    StringJoiner pp = new StringJoiner(", ");
+    if (k > 0) {
+      pp.add(keyList("b.", k));
     }
+    pp.add("b.\"__pid\"");
+    for (Map.Entry<String, Boolean> a : args.entrySet()) {
+      pp.add("count(b.\"" + a.getKey() + "\") AS \"c_" + a.getKey() + "\"");
+      if (a.getValue()) {
+        pp.add("sum(b.\"" + a.getKey() + "\") AS \"s_" + a.getKey() + "\"");
+      }
+    }
+    sql.append(", pp AS (SELECT ").append(pp).append(" FROM base b JOIN multi m ON ").append(joinOn("b", "m", k))
+        .append(" GROUP BY ").append(k > 0 ? keyList("b.", k) + ", " : "").append("b.\"__pid\")");
+    StringJoiner ppagg = new StringJoiner(", ");
+    for (int i = 0; i < k; i++) {
+      ppagg.add("CAST(\"k" + i + "\" AS VARCHAR) AS \"k" + i + "\"");
+    }
+    for (Map.Entry<String, Boolean> a : args.entrySet()) {
+      ppagg.add("count(*) FILTER (WHERE \"c_" + a.getKey() + "\" > 0) AS \"pn_" + a.getKey() + "\"");
+      if (a.getValue()) {
+        ppagg.add("list_extract(max(\"s_" + a.getKey() + "\", 2), 1) AS \"p1_" + a.getKey() + "\"")
+            .add("list_extract(max(\"s_" + a.getKey() + "\", 2), 2) AS \"p2_" + a.getKey() + "\"");
+      }
+    }
+    return sql.append(" SELECT ").append(ppagg).append(" FROM pp").append(k > 0 ? " GROUP BY " + keyList : "").toString();
+  }
 
+  /** For order statistics: how many persons hold the cell's value. */
+  private static String holdersQuery(AggregateQuery q) {
+    int k = q.keys().size();
+    List<AggregateQuery.Measure> ms = q.measures();
+    StringJoiner hs = new StringJoiner(", ");
+    if (k > 0) {
+      hs.add(keyList("b.", k));
+    }
+    for (int j = 0; j < ms.size(); j++) {
+      if (holdersApply(ms.get(j))) {
+        hs.add("count(DISTINCT b.\"__pid\") FILTER (WHERE b.\"" + ms.get(j).arg() + "\" = c.\"st" + j + "\") AS \"h" + j + "\"");
+      }
+    }
+    return "SELECT " + hs + " FROM base b JOIN cellq c ON " + joinOn("b", "c", k) + (k > 0 ? " GROUP BY " + keyList("b.", k) : "");
+  }
+
+  /** Per cell: keys, persons, and per aggregate its value, contributors, total and two largest contributions. */
+  private static String outputList(AggregateQuery q, String several) {
+    int k = q.keys().size();
+    List<AggregateQuery.Measure> ms = q.measures();
     StringJoiner out = new StringJoiner(", ");
     for (int i = 0; i < k; i++) {
       out.add("CAST(c.\"k" + i + "\" AS VARCHAR) AS \"k" + i + "\"");
@@ -259,11 +296,7 @@ public final class ProvenanceRecomputer {
     }
     // Approximate (HyperLogLog): only feeds the "about one row per person" heuristic.
     out.add("(SELECT approx_count_distinct(\"__pid\") FROM base) AS \"__all\"");
-    sql.append(" SELECT ").append(out).append(" FROM cellq c");
-    if (needHolders) {
-      sql.append(" LEFT JOIN holders h ON ").append(joinOn("c", "h", k));
-    }
-    return sql.toString();
+    return out.toString();
   }
 
   private static String statistic(AggregateQuery.Measure m) {

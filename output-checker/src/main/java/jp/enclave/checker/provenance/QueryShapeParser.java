@@ -3,6 +3,7 @@ package jp.enclave.checker.provenance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import jp.enclave.checker.Refusal;
 import org.apache.calcite.avatica.util.Casing;
 import org.apache.calcite.avatica.util.Quoting;
 import org.apache.calcite.sql.SqlCall;
@@ -15,6 +16,7 @@ import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlNumericLiteral;
 import org.apache.calcite.sql.SqlOrderBy;
 import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlWith;
 import org.apache.calcite.sql.dialect.DuckDBSqlDialect;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParseException;
@@ -42,46 +44,58 @@ public final class QueryShapeParser {
       .withCaseSensitive(false)
       .withIdentifierMaxLength(1024);
 
-  public AggregateQuery parse(String sql) throws ProvenanceRefusal {
+  public AggregateQuery parse(String sql) throws Refusal {
+    Statement st = statement(sql);
+    List<SqlNode> groupBy = new ArrayList<>();
+    List<List<SqlNode>> groupingSets = GroupingSets.expand(st.select().getGroup(), groupBy);
+    SelectList items = selectList(st.select(), groupBy);
+    List<String> bases = baseQueries(st, items, groupingSets);
+    return new AggregateQuery(items.keys(), items.measures(), bases, st.filtersCells());
+  }
+
+  /** The final SELECT of a cited query, the CTEs around it, and whether rows are cut (LIMIT, HAVING). */
+  private record Statement(SqlWith with, SqlSelect select, boolean filtersCells) {}
+
+  /** The select list read as grouping keys (with their select-list positions) and aggregates (with their arguments). */
+  private record SelectList(List<AggregateQuery.Key> keys, List<SqlNode> keyExprs, List<Integer> keyPositions,
+                            List<AggregateQuery.Measure> measures, List<SqlNode> measureArgs) {}
+
+  private static Statement statement(String sql) throws Refusal {
     SqlNode node;
     try {
       node = SqlParser.create(sql, CONFIG).parseQuery();
     } catch (SqlParseException e) {
-      String m = e.getMessage() == null ? "" : e.getMessage();
-      int nl = m.indexOf('\n');
-      throw new ProvenanceRefusal("the cited SQL cannot be parsed: " + (nl > 0 ? m.substring(0, nl) : m));
+      throw refusal("the cited SQL cannot be parsed: " + firstLine(e.getMessage()));
     }
     boolean filters = false;
+    // WITH … SELECT: the CTEs stay as written around the rewritten final SELECT.
+    SqlWith with = null;
+    if (node instanceof SqlWith w) {
+      with = w;
+      node = w.body;
+    }
     if (node instanceof SqlOrderBy ob) {
       filters = ob.fetch != null || ob.offset != null;
       node = ob.query;
     }
     if (!(node instanceof SqlSelect select)) {
-      throw new ProvenanceRefusal("only a single SELECT … GROUP BY query can be recomputed, not a " + node.getKind());
+      throw refusal("only a SELECT … GROUP BY query (with CTEs, joins and FILTER) can be recomputed, not a " + node.getKind());
     }
     if (select.isDistinct()) {
-      throw new ProvenanceRefusal("SELECT DISTINCT cannot be recomputed per person");
+      throw refusal("SELECT DISTINCT cannot be recomputed per person");
     }
     if (select.getFrom() == null) {
-      throw new ProvenanceRefusal("the query has no FROM clause");
+      throw refusal("the query has no FROM clause");
+    }
+    if (select.getWindowList() != null && !select.getWindowList().isEmpty()) {
+      throw refusal("window functions cannot be recomputed per person");
     }
     filters |= select.getHaving() != null || select.getFetch() != null || select.getOffset() != null;
-    if (select.getWindowList() != null && !select.getWindowList().isEmpty()) {
-      throw new ProvenanceRefusal("window functions cannot be recomputed per person");
-    }
-    List<SqlNode> groupBy = new ArrayList<>();
-    if (select.getGroup() != null) {
-      for (SqlNode g : select.getGroup()) {
-        if (g.getKind() == SqlKind.ROLLUP || g.getKind() == SqlKind.CUBE || g.getKind() == SqlKind.GROUPING_SETS) {
-          throw new ProvenanceRefusal("ROLLUP, CUBE and GROUPING SETS are not supported; cite one query per grouping");
-        }
-        groupBy.add(g);
-      }
-    }
-    List<AggregateQuery.Key> keys = new ArrayList<>();
-    List<AggregateQuery.Measure> measures = new ArrayList<>();
-    List<SqlNode> keyExprs = new ArrayList<>();
-    List<SqlNode> measureArgs = new ArrayList<>();
+    return new Statement(with, select, filters);
+  }
+
+  private static SelectList selectList(SqlSelect select, List<SqlNode> groupBy) throws Refusal {
+    SelectList out = new SelectList(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     int position = 0;
     for (SqlNode item : select.getSelectList()) {
       position++;
@@ -93,38 +107,71 @@ public final class QueryShapeParser {
         name = ((SqlIdentifier) as.operand(1)).getSimple();
       }
       if (expr instanceof SqlIdentifier id && id.isStar()) {
-        throw new ProvenanceRefusal("SELECT * cannot be an aggregate table");
+        throw refusal("SELECT * cannot be an aggregate table");
       }
       if (containsOver(expr)) {
-        throw new ProvenanceRefusal("window functions cannot be recomputed per person");
+        throw refusal("window functions cannot be recomputed per person");
       }
-      AggregateQuery.Measure m = measureOf(expr, name == null ? defaultName(expr, position) : name);
-      if (m != null) {
-        measures.add(m);
-        measureArgs.add(m.argSql() == null ? null : ((SqlCall) expr).operand(0));
-        continue;
+      String outName = name == null ? defaultName(expr, position) : name;
+      if (!addMeasure(expr, outName, out)) {
+        if (containsAggregate(expr)) {
+          throw refusal("the select item '" + unparse(expr) + "' combines aggregates in an expression; "
+              + "select each aggregate on its own so it can be recomputed");
+        }
+        if (!isGroupKey(expr, name, position, groupBy)) {
+          throw refusal("the select item '" + unparse(expr) + "' is neither a GROUP BY key nor an aggregate");
+        }
+        out.keys().add(new AggregateQuery.Key(outName, unparse(expr)));
+        out.keyExprs().add(expr);
+        out.keyPositions().add(position);
       }
-      if (containsAggregate(expr)) {
-        throw new ProvenanceRefusal("the select item '" + unparse(expr) + "' combines aggregates in an expression; "
-            + "select each aggregate on its own so it can be recomputed");
-      }
-      if (!isGroupKey(expr, name, position, groupBy)) {
-        throw new ProvenanceRefusal("the select item '" + unparse(expr) + "' is neither a GROUP BY key nor an aggregate");
-      }
-      keys.add(new AggregateQuery.Key(name == null ? defaultName(expr, position) : name, unparse(expr)));
-      keyExprs.add(expr);
     }
-    if (measures.isEmpty()) {
-      throw new ProvenanceRefusal("the query has no aggregate to recompute");
+    if (out.measures().isEmpty()) {
+      throw refusal("the query has no aggregate to recompute");
     }
-    // The base query: the cited FROM and WHERE, selecting what recomputation needs. Unparsing
-    // the whole SELECT (not FROM alone) keeps joins and subqueries in valid DuckDB syntax.
-    String qualifier = leftmostTable(select.getFrom());
+    return out;
+  }
+
+  /**
+   * An aggregate select item joins the measures with the argument recomputation reads. A
+   * FILTER is folded in: agg(x) FILTER (WHERE c) is agg(CASE WHEN c THEN x END), the same cells,
+   * and the persons behind a cell are those with a non-null argument as for any aggregate.
+   */
+  private static boolean addMeasure(SqlNode item, String name, SelectList out) throws Refusal {
+    SqlNode expr = item;
+    SqlNode filter = null;
+    if (expr.getKind() == SqlKind.FILTER) {
+      filter = ((SqlCall) expr).operand(1);
+      expr = ((SqlCall) expr).operand(0);
+    }
+    AggregateQuery.Measure m = measureOf(expr, name, filter != null);
+    if (m == null) {
+      return false;
+    }
+    SqlNode plainArg = m.argSql() == null ? null : ((SqlCall) expr).operand(0);
+    SqlNode arg = filter == null ? plainArg : filtered(filter, plainArg);
+    if (filter != null) {
+      m = new AggregateQuery.Measure(m.name(), m.function().equals("COUNT_STAR") ? "COUNT" : m.function(), unparse(arg), null,
+          m.quantile());
+    }
+    out.measures().add(m);
+    out.measureArgs().add(arg);
+    return true;
+  }
+
+  /**
+   * The base queries: the cited WITH, FROM and WHERE selecting what recomputation needs, one per
+   * grouping set. Unparsing the whole SELECT (not FROM alone) keeps joins and subqueries valid.
+   */
+  private static List<String> baseQueries(Statement st, SelectList items, List<List<SqlNode>> groupingSets) {
+    SqlSelect select = st.select();
+    List<SqlNode> keyExprs = items.keyExprs();
     SqlNodeList base = new SqlNodeList(SqlParserPos.ZERO);
     for (int i = 0; i < keyExprs.size(); i++) {
       base.add(as(keyExprs.get(i), "k" + i));
     }
     List<String> person = new ArrayList<>();
+    String qualifier = leftmostTable(select.getFrom());
     if (qualifier != null) {
       person.add(qualifier);
     }
@@ -132,34 +179,68 @@ public final class QueryShapeParser {
     base.add(as(new SqlIdentifier(person, SqlParserPos.ZERO), "__pid"));
     // Aggregates over the same argument share one base column (SUM(cost) and AVG(cost) read it once).
     java.util.Map<String, String> argColumn = new java.util.HashMap<>();
-    for (int j = 0; j < measureArgs.size(); j++) {
+    List<AggregateQuery.Measure> measures = items.measures();
+    for (int j = 0; j < measures.size(); j++) {
       AggregateQuery.Measure m = measures.get(j);
-      if (measureArgs.get(j) != null) {
+      if (items.measureArgs().get(j) != null) {
         String column = argColumn.get(m.argSql());
         if (column == null) {
           column = "a" + argColumn.size();
           argColumn.put(m.argSql(), column);
-          base.add(as(measureArgs.get(j), column));
+          base.add(as(items.measureArgs().get(j), column));
         }
         measures.set(j, m.withArg(column));
       }
     }
-    select.setSelectList(base);
     select.setGroupBy(null);
     select.setHaving(null);
     select.setOrderBy(null);
     select.setFetch(null);
     select.setOffset(null);
-    return new AggregateQuery(keys, measures, unparse(select), filters);
+    List<String> bases = new ArrayList<>();
+    for (List<SqlNode> set : groupingSets) {
+      // Keys rolled up in this grouping set are NULL in the query's output, so they are here.
+      SqlNodeList list = new SqlNodeList(SqlParserPos.ZERO);
+      for (int i = 0; i < base.size(); i++) {
+        SqlNode item = base.get(i);
+        if (i < keyExprs.size() && set != null
+            && !GroupingSets.contains(set, keyExprs.get(i), items.keys().get(i).name(), items.keyPositions().get(i))) {
+          item = as(SqlLiteral.createNull(SqlParserPos.ZERO), "k" + i);
+        }
+        list.add(item);
+      }
+      select.setSelectList(list);
+      bases.add(st.with() == null ? unparse(select) : unparse(new SqlWith(SqlParserPos.ZERO, st.with().withList, select)));
+    }
+    return bases;
   }
 
-  private static AggregateQuery.Measure measureOf(SqlNode expr, String name) throws ProvenanceRefusal {
+  private static Refusal refusal(String sentence) {
+    return new Refusal("QUERY_NOT_RECOMPUTABLE", sentence);
+  }
+
+  private static String firstLine(String m) {
+    String s = m == null ? "" : m;
+    int nl = s.indexOf('\n');
+    return nl > 0 ? s.substring(0, nl) : s;
+  }
+
+  /** CASE WHEN condition THEN argument END (argument 1 for COUNT(*)). */
+  private static SqlNode filtered(SqlNode condition, SqlNode arg) throws Refusal {
+    String then = arg == null ? "1" : unparse(arg);
+    try {
+      return SqlParser.create("CASE WHEN " + unparse(condition) + " THEN " + then + " END", CONFIG).parseExpression();
+    } catch (SqlParseException e) {
+      throw refusal("the FILTER condition cannot be rewritten: " + e.getMessage());
+    }
+  }
+
+  private static AggregateQuery.Measure measureOf(SqlNode expr, String name, boolean filtered) throws Refusal {
     if (!(expr instanceof SqlCall call) || expr.getKind() == SqlKind.AS) {
       return null;
     }
     if (call.getKind() == SqlKind.FILTER || call.getKind() == SqlKind.WITHIN_GROUP) {
-      throw new ProvenanceRefusal("aggregate '" + name + "' uses FILTER or WITHIN GROUP, which is not supported; move the "
-          + "condition to WHERE");
+      throw refusal("aggregate '" + name + "' uses WITHIN GROUP, which is not supported");
     }
     String op = call.getOperator().getName().toUpperCase(Locale.ROOT);
     boolean distinct = call.getFunctionQuantifier() != null
@@ -173,6 +254,10 @@ public final class QueryShapeParser {
         if (distinct) {
           boolean persons = args.get(0) instanceof SqlIdentifier id
               && PERSON_COLUMN.equalsIgnoreCase(id.names.get(id.names.size() - 1));
+          if (persons && filtered) {
+            // Persons with the condition: the distinct non-null arguments, recomputed as such.
+            return new AggregateQuery.Measure(name, "COUNT_DISTINCT", unparse(args.get(0)), null, 0);
+          }
           return new AggregateQuery.Measure(name, persons ? "COUNT_PERSONS" : "COUNT_DISTINCT", unparse(args.get(0)), null, 0);
         }
         return new AggregateQuery.Measure(name, "COUNT", unparse(args.get(0)), null, 0);
@@ -187,20 +272,20 @@ public final class QueryShapeParser {
         return new AggregateQuery.Measure(name, "STDDEV", unparse(args.get(0)), null, 0);
       case "QUANTILE": case "QUANTILE_CONT": case "QUANTILE_DISC":
         if (args.size() != 2 || !(args.get(1) instanceof SqlNumericLiteral q)) {
-          throw new ProvenanceRefusal("aggregate '" + name + "': " + op + " needs a column and a literal fraction");
+          throw refusal("aggregate '" + name + "': " + op + " needs a column and a literal fraction");
         }
         return new AggregateQuery.Measure(name, "QUANTILE", unparse(args.get(0)), null, q.bigDecimalValue().doubleValue());
       default:
         if (call.getOperator().isAggregator() || AGGREGATE_NAMES.contains(op)) {
-          throw new ProvenanceRefusal("aggregate " + op + " cannot be recomputed per person");
+          throw refusal("aggregate " + op + " cannot be recomputed per person");
         }
         return null;
     }
   }
 
-  private static void requireOneArg(String op, List<SqlNode> args, boolean distinct) throws ProvenanceRefusal {
+  private static void requireOneArg(String op, List<SqlNode> args, boolean distinct) throws Refusal {
     if (args.size() != 1 || distinct) {
-      throw new ProvenanceRefusal(op + " must take one column without DISTINCT to be recomputed");
+      throw refusal(op + " must take one column without DISTINCT to be recomputed");
     }
   }
 

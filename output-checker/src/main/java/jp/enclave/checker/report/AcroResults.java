@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import jp.enclave.checker.rules.Finding;
 import jp.enclave.checker.rules.Rule;
 import jp.enclave.checker.rules.RuleSet;
@@ -19,13 +20,18 @@ import jp.enclave.checker.table.StatTable;
  * it: {@code version}, and {@code results} keyed by uid with status, type, properties,
  * files[{name, sdc{summary, cells}}], outcome {column: {row: "threshold; "}}, command, summary,
  * timestamp, comments, exception. Cell positions are [row, measure] like ACRO's (label columns
- * play the role of ACRO's index). Keys that ACRO does not have are only added under properties.
+ * play the role of ACRO's index; measures are numbered in the file's column order), sorted, so
+ * SACRO-Viewer highlights the same cells on every run. Keys that ACRO does not have are only
+ * added under properties, except "secondary" cells, which are marked apart from failing ones.
  */
 public final class AcroResults {
   /** SACRO-Viewer accepts ACRO 0.4.x metadata. */
   public static final String ACRO_LAYOUT_VERSION = "0.4.12";
   private static final List<String> ACRO_SUMMARY_KEYS = List.of(Rule.NEGATIVE, Rule.MISSING, Rule.THRESHOLD, Rule.P_RATIO,
       Rule.NK_RULE, "all-values-are-same");
+
+  private static final java.util.Comparator<List<Integer>> POSITION_ORDER =
+      java.util.Comparator.<List<Integer>>comparingInt(p -> p.get(0)).thenComparingInt(p -> p.get(1));
 
   private final ObjectMapper mapper = new ObjectMapper();
 
@@ -48,6 +54,29 @@ public final class AcroResults {
     return root;
   }
 
+  /**
+   * ACRO's config.json: the risk profile in force under ACRO's key names (acro/default.yaml), as
+   * SACRO-Viewer shows it, followed by this checker's full rule tree under {@code enclave_rules}.
+   */
+  public ObjectNode config(RuleSet rules) {
+    ObjectNode c = riskAppetite(rules);
+    c.put("check_missing_values", rules.missing != Status.PASS);
+    c.set("enclave_rules", rules.asTree());
+    return c;
+  }
+
+  private ObjectNode riskAppetite(RuleSet rules) {
+    ObjectNode ra = mapper.createObjectNode();
+    ra.put("safe_threshold", rules.thresholdPersons);
+    ra.put("safe_dof_threshold", rules.minDof);
+    ra.put("safe_nk_n", rules.nkN);
+    ra.put("safe_nk_k", rules.nkK);
+    ra.put("safe_pratio_p", rules.pRatio);
+    ra.put("survival_safe_threshold", rules.minAtRisk);
+    ra.put("zeros_are_disclosive", rules.zeros != Status.PASS);
+    return ra;
+  }
+
   private ObjectNode record(CheckReport report, ItemResult r, List<String> files) {
     ObjectNode o = mapper.createObjectNode();
     o.put("uid", r.item().id());
@@ -60,15 +89,7 @@ public final class AcroResults {
     r.item().queries().forEach(q::add);
     ArrayNode prov = props.putArray("provenance");
     r.provenance().forEach(prov::add);
-    RuleSet rules = report.rules();
-    ObjectNode ra = props.putObject("risk_appetite");
-    ra.put("safe_threshold", rules.thresholdPersons);
-    ra.put("safe_dof_threshold", rules.minDof);
-    ra.put("safe_nk_n", rules.nkN);
-    ra.put("safe_nk_k", rules.nkK);
-    ra.put("safe_pratio_p", rules.pRatio);
-    ra.put("survival_safe_threshold", rules.minAtRisk);
-    ra.put("zeros_are_disclosive", rules.zeros != Status.PASS);
+    props.set("risk_appetite", riskAppetite(report.rules()));
     if (r.plan() != null && !r.plan().audits().isEmpty()) {
       ArrayNode audits = props.putArray("suppression_audit");
       for (var a : r.plan().audits()) {
@@ -132,15 +153,21 @@ public final class AcroResults {
         measureOfColumn.put(t.measureColumn(m), m);
       }
     }
+    // Positions sorted per rule, so the same check always writes the same file; "secondary"
+    // (suppressed only to protect others) is its own key, apart from the failing cells.
+    Map<String, TreeSet<List<Integer>>> positions = new LinkedHashMap<>();
     for (Finding f : r.cellFindings()) {
       if (f.status() == Status.PASS && !f.rule().equals(Rule.SECONDARY)) {
         continue;
       }
       int col = measureOfColumn.getOrDefault(f.column(), f.column());
-      ArrayNode arr = byRule.computeIfAbsent(f.rule(), cells::putArray);
-      arr.addArray().add(f.row()).add(col);
-      summary.put(f.rule(), summary.path(f.rule()).asInt(0) + 1);
+      positions.computeIfAbsent(f.rule(), k -> new TreeSet<>(POSITION_ORDER)).add(List.of(f.row(), col));
     }
+    positions.forEach((rule, cellsOfRule) -> {
+      ArrayNode arr = byRule.computeIfAbsent(rule, cells::putArray);
+      cellsOfRule.forEach(p -> arr.addArray().add(p.get(0)).add(p.get(1)));
+      summary.put(rule, cellsOfRule.size());
+    });
     return sdc;
   }
 

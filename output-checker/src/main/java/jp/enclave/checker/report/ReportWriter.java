@@ -19,7 +19,8 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
 /**
- * Writes a check into an output folder laid out as ACRO's: results.json, the checked files,
+ * Writes a check into an output folder laid out as ACRO's: results.json, config.json (the risk
+ * profile), the checked files,
  * suggested safe versions, checksums/NAME.txt (sha256, as SACRO-Viewer verifies them) and
  * report.html. Reads the request's files and never modifies them.
  */
@@ -71,7 +72,9 @@ public final class ReportWriter {
       }
       fileNames.put(r.item().id(), names);
     }
-    mapper.writeValue(out.resolve("results.json").toFile(), new AcroResults().build(report, fileNames));
+    AcroResults acro = new AcroResults();
+    mapper.writeValue(out.resolve("results.json").toFile(), acro.build(report, fileNames));
+    mapper.writeValue(out.resolve("config.json").toFile(), acro.config(report.rules()));
     Files.writeString(out.resolve("report.html"), new HtmlReport().render(report), StandardCharsets.UTF_8);
     writeChecksums(out);
   }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import jp.enclave.checker.Refusal;
 
 /**
  * Reads request.json:
@@ -24,36 +25,36 @@ public final class RequestParser {
   private static final long MAX_REQUEST_BYTES = 4L << 20;
   private final ObjectMapper mapper = new ObjectMapper();
 
-  public ExportRequest parse(Path requestFile) throws RequestRefusal {
+  public ExportRequest parse(Path requestFile) throws Refusal {
     JsonNode root;
     try {
       if (!Files.isRegularFile(requestFile)) {
-        throw new RequestRefusal("REQUEST_NOT_FOUND", "the request file " + requestFile + " does not exist");
+        throw new Refusal("REQUEST_NOT_FOUND", "the request file " + requestFile + " does not exist");
       }
       if (Files.size(requestFile) > MAX_REQUEST_BYTES) {
-        throw new RequestRefusal("REQUEST_TOO_LARGE", "the request file is larger than " + MAX_REQUEST_BYTES + " bytes");
+        throw new Refusal("REQUEST_TOO_LARGE", "the request file is larger than " + MAX_REQUEST_BYTES + " bytes");
       }
       root = mapper.readTree(requestFile.toFile());
     } catch (JsonProcessingException e) {
-      throw new RequestRefusal("REQUEST_NOT_JSON", "the request is not valid JSON: " + e.getOriginalMessage()
+      throw new Refusal("REQUEST_NOT_JSON", "the request is not valid JSON: " + e.getOriginalMessage()
           + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
     } catch (IOException e) {
-      throw new RequestRefusal("REQUEST_UNREADABLE", "the request cannot be read: " + e.getClass().getSimpleName());
+      throw new Refusal("REQUEST_UNREADABLE", "the request cannot be read: " + e.getClass().getSimpleName());
     }
     Path folder = requestFile.toAbsolutePath().getParent();
     return fromJson(root, folder);
   }
 
-  public ExportRequest fromJson(JsonNode root, Path folder) throws RequestRefusal {
+  public ExportRequest fromJson(JsonNode root, Path folder) throws Refusal {
     if (root == null || !root.isObject()) {
-      throw new RequestRefusal("REQUEST_SHAPE", "the request must be a JSON object");
+      throw new Refusal("REQUEST_SHAPE", "the request must be a JSON object");
     }
     String requestId = text(root, "request_id", "request");
     String project = text(root, "project_id", "request");
     String researcher = root.path("researcher").asText("");
     JsonNode items = root.get("items");
     if (items == null || !items.isArray() || items.isEmpty()) {
-      throw new RequestRefusal("REQUEST_SHAPE", "the request needs a non-empty \"items\" array");
+      throw new Refusal("REQUEST_SHAPE", "the request needs a non-empty \"items\" array");
     }
     List<ExportItem> out = new ArrayList<>();
     Set<String> ids = new HashSet<>();
@@ -61,32 +62,32 @@ public final class RequestParser {
     for (JsonNode it : items) {
       String where = "items[" + index++ + "]";
       if (!it.isObject()) {
-        throw new RequestRefusal("REQUEST_SHAPE", where + " must be an object");
+        throw new Refusal("REQUEST_SHAPE", where + " must be an object");
       }
       String id = text(it, "id", where);
       if (!id.matches("[A-Za-z0-9_.-]{1,64}")) {
-        throw new RequestRefusal("REQUEST_SHAPE", where + ".id must be 1-64 letters, digits, '_', '.' or '-'");
+        throw new Refusal("REQUEST_SHAPE", where + ".id must be 1-64 letters, digits, '_', '.' or '-'");
       }
       if (!ids.add(id)) {
-        throw new RequestRefusal("REQUEST_SHAPE", where + ".id '" + id + "' is used twice");
+        throw new Refusal("REQUEST_SHAPE", where + ".id '" + id + "' is used twice");
       }
       ItemType type = ItemType.parse(text(it, "type", where));
       if (type == null) {
-        throw new RequestRefusal("REQUEST_SHAPE", where + ".type must be one of frequency, magnitude, regression, "
+        throw new Refusal("REQUEST_SHAPE", where + ".type must be one of frequency, magnitude, regression, "
             + "survival, figure, code, text");
       }
       String file = text(it, "file", where);
       String table = it.hasNonNull("table") ? it.get("table").asText() : null;
       ItemType tableType = it.hasNonNull("table_type") ? ItemType.parse(it.get("table_type").asText()) : null;
       if (it.hasNonNull("table_type") && (tableType == null || !tableType.isTable())) {
-        throw new RequestRefusal("REQUEST_SHAPE", where + ".table_type must be frequency or magnitude");
+        throw new Refusal("REQUEST_SHAPE", where + ".table_type must be frequency or magnitude");
       }
       List<String> queries = strings(it.get("queries"), where + ".queries");
       List<String> labels = it.has("label_columns") ? strings(it.get("label_columns"), where + ".label_columns") : null;
       Map<String, String> measures = null;
       if (it.hasNonNull("measures")) {
         if (!it.get("measures").isObject()) {
-          throw new RequestRefusal("REQUEST_SHAPE", where + ".measures must map column names to kinds");
+          throw new Refusal("REQUEST_SHAPE", where + ".measures must map column names to kinds");
         }
         measures = new LinkedHashMap<>();
         var fields = it.get("measures").fields();
@@ -100,25 +101,25 @@ public final class RequestParser {
     return new ExportRequest(requestId, project, researcher, folder, out);
   }
 
-  private static String text(JsonNode n, String field, String where) throws RequestRefusal {
+  private static String text(JsonNode n, String field, String where) throws Refusal {
     JsonNode v = n.get(field);
     if (v == null || !v.isTextual() || v.asText().isBlank()) {
-      throw new RequestRefusal("REQUEST_SHAPE", where + "." + field + " must be a non-empty string");
+      throw new Refusal("REQUEST_SHAPE", where + "." + field + " must be a non-empty string");
     }
     return v.asText();
   }
 
-  private static List<String> strings(JsonNode n, String where) throws RequestRefusal {
+  private static List<String> strings(JsonNode n, String where) throws Refusal {
     List<String> out = new ArrayList<>();
     if (n == null || n.isNull()) {
       return out;
     }
     if (!n.isArray()) {
-      throw new RequestRefusal("REQUEST_SHAPE", where + " must be an array of strings");
+      throw new Refusal("REQUEST_SHAPE", where + " must be an array of strings");
     }
     for (JsonNode v : n) {
       if (!v.isTextual()) {
-        throw new RequestRefusal("REQUEST_SHAPE", where + " must be an array of strings");
+        throw new Refusal("REQUEST_SHAPE", where + " must be an array of strings");
       }
       out.add(v.asText());
     }

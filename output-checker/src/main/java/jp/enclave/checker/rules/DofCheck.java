@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import jp.enclave.checker.input.RawTable;
+import jp.enclave.checker.model.ModelSummary;
 import jp.enclave.checker.table.Numbers;
 
 /**
@@ -19,6 +20,27 @@ public final class DofCheck {
   private static final Pattern COEF = Pattern.compile("(?i)^(coef|estimate|beta|b|係数|推定値|odds_?ratio|or|hr|hazard_?ratio)$");
 
   private DofCheck() {}
+
+  /**
+   * Printed model summaries (statsmodels, R): every model in the file must have at least
+   * {@code regression.min_dof} residual degrees of freedom; the finding names the line read.
+   */
+  public static void check(List<ModelSummary> models, RuleSet rules, List<Finding> out) {
+    for (ModelSummary m : models) {
+      long df = m.effectiveDf();
+      if (df < 0) {
+        out.add(Finding.item(Rule.DOF, Status.REVIEW, m.format() + " summary at line " + m.line()
+            + " states its observations but its coefficients could not be counted; check by hand"));
+      } else if (df < rules.minDof) {
+        out.add(Finding.item(Rule.DOF, Status.FAIL, m.format() + " summary at line " + m.line()
+            + ": residual degrees of freedom " + df + " (" + m.basis() + ") are fewer than " + rules.minDof
+            + ": the model could reveal individual observations"));
+      } else {
+        out.add(Finding.item(Rule.DOF, Status.PASS, m.format() + " summary at line " + m.line()
+            + ": residual degrees of freedom " + df + " (" + m.basis() + ")"));
+      }
+    }
+  }
 
   public static void check(RawTable t, RuleSet rules, List<Finding> out) {
     int[] dof = find(t, DOF);

@@ -51,16 +51,18 @@ public final class DominanceCheck implements TableCheck {
         nums.put("total", total);
         nums.put("largest", x1);
         nums.put("second", x2);
-        if (total > 0 && topN > rules.nkK * total) {
+        // ACRO's boundary (sdcchecks.check_nk_dominance): top_n_sum / sum >= safe_nk_k fails.
+        if (total > 0 && topN / total >= rules.nkK) {
           Map<String, Object> n = new LinkedHashMap<>(nums);
           n.put("share_of_top_" + rules.nkN, topN / total);
           n.put("k", rules.nkK);
           out.add(Finding.cell(Rule.NK_RULE, Status.FAIL, r, col,
-              String.format(java.util.Locale.ROOT, "the %d largest contributors hold %.1f%% of the cell, more than %.0f%%",
+              String.format(java.util.Locale.ROOT, "the %d largest contributors hold %.1f%% of the cell, at least %.0f%%",
                   rules.nkN, 100 * topN / total, 100 * rules.nkK), n));
         }
+        // ACRO's boundary (check_ppercent_dominance): (sum - top1 - top2) / top1 < safe_pratio_p fails.
         double rest = total - x1 - x2;
-        if (x1 > 0 && rest < rules.pRatio * x1) {
+        if (x1 > 0 && rest / x1 < rules.pRatio) {
           Map<String, Object> n = new LinkedHashMap<>(nums);
           n.put("rest", rest);
           n.put("p", rules.pRatio);

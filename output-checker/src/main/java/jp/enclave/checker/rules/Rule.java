@@ -27,6 +27,8 @@ public final class Rule {
   public static final String MANUAL = "manual-review";
   public static final String INPUT = "input";
   public static final String SUPPRESSION_AUDIT = "suppression-audit";
+  /** An undeclared table whose labels and measures cannot be told apart with confidence. */
+  public static final String TABLE_SHAPE = "table-shape";
 
   /** Rules whose failing cells are removed by suppression in the suggested safe table. */
   public static boolean suppressible(String rule) {

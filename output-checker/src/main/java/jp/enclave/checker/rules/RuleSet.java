@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -38,6 +39,8 @@ public final class RuleSet {
   public final double minIntervalCount;
   public final double minIntervalRelative;
   public final int maxAuditCells;
+  public final int exactMaxCells;
+  public final long exactTimeBudgetMillis;
   public final boolean differencingEnabled;
   public final double minKeyOverlap;
   public final double rowsToPersonsRatio;
@@ -70,6 +73,8 @@ public final class RuleSet {
     minIntervalCount = number("secondary_suppression", "min_interval_count");
     minIntervalRelative = number("secondary_suppression", "min_interval_relative");
     maxAuditCells = positiveInt("secondary_suppression", "max_audit_cells");
+    exactMaxCells = positiveInt("secondary_suppression", "exact_max_cells");
+    exactTimeBudgetMillis = positiveInt("secondary_suppression", "exact_time_budget_ms");
     differencingEnabled = tree.path("differencing").path("enabled").asBoolean();
     minKeyOverlap = fraction("differencing", "min_key_overlap");
     rowsToPersonsRatio = number("record_level", "rows_to_persons_ratio");
@@ -87,8 +92,27 @@ public final class RuleSet {
     provenanceTolerance = number("provenance", "relative_tolerance");
     suppressionMarker = text("output", "suppression_marker");
     List<String> labels = new ArrayList<>();
-    tree.path("total_labels").forEach(n -> labels.add(n.asText()));
+    tree.path("total_labels").forEach(n -> labels.add(n.asText().strip().toLowerCase(Locale.ROOT)));
     totalLabels = Set.copyOf(labels);
+  }
+
+  /**
+   * A margin label as R ({@code addmargins}: Sum), pandas ({@code margins=True}: All), Stata and
+   * SAS (Total) or Japanese tables (合計, 計) print it; compared without case or surrounding space.
+   */
+  public boolean isTotalLabel(String cell) {
+    return totalLabels.contains(cell.strip().toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * A copy where the given labels also mark margins: a query with ROLLUP, CUBE or GROUPING SETS
+   * prints its margin rows with NULL keys, which an export shows as an empty cell or NA.
+   */
+  public RuleSet withTotalLabels(List<String> extra) {
+    ObjectNode copy = tree.deepCopy();
+    var labels = copy.withArray("total_labels");
+    extra.forEach(labels::add);
+    return new RuleSet(copy);
   }
 
   /** The built-in defaults. */

@@ -54,6 +54,11 @@ public final class AttackerAudit {
     this.nonNegative = nn;
   }
 
+  /** Whether every published value is at least zero, so the attacker knows cells cannot go below it. */
+  public boolean nonNegative() {
+    return nonNegative;
+  }
+
   public List<Constraint> constraintsOf(int cellId) {
     return byCell.getOrDefault(cellId, List.of());
   }
@@ -101,7 +106,13 @@ public final class AttackerAudit {
           rhs -= table.value(p);
         }
       }
-      lcs.add(new LinearConstraint(coef, Relationship.EQ, rhs));
+      if (c.tolerance() > 0) {
+        // Printed rounded: the relation holds only within the rounding, so the attacker solves with it.
+        lcs.add(new LinearConstraint(coef, Relationship.LEQ, rhs + c.tolerance()));
+        lcs.add(new LinearConstraint(coef, Relationship.GEQ, rhs - c.tolerance()));
+      } else {
+        lcs.add(new LinearConstraint(coef, Relationship.EQ, rhs));
+      }
     }
     double[] obj = new double[vars.size()];
     obj[index.get(target)] = 1;
@@ -123,6 +134,24 @@ public final class AttackerAudit {
       // declared protected on an unproven basis.
       return Double.NaN;
     }
+  }
+
+  /**
+   * Published cells sharing a relation with the target's suppressed component: suppressing none of
+   * them leaves the target's interval as it is, so one of them must join any pattern that widens it.
+   */
+  public Set<Integer> publishedNeighbours(int target, Set<Integer> suppressed) {
+    Set<Integer> out = new java.util.TreeSet<>();
+    for (int cell : component(target, suppressed)) {
+      for (Constraint c : constraintsOf(cell)) {
+        for (int m : c.cells()) {
+          if (!suppressed.contains(m)) {
+            out.add(m);
+          }
+        }
+      }
+    }
+    return out;
   }
 
   /** Suppressed cells reachable from the target through shared relations. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import jp.enclave.checker.rules.RuleSet;
@@ -11,11 +12,14 @@ import jp.enclave.checker.table.Constraint;
 import jp.enclave.checker.table.StatTable;
 
 /**
- * Proposes secondary suppressions and proves them, after sdcTable: a fast heuristic first makes
- * sure no margin relation has exactly one suppressed cell (which would give it away by
- * subtraction), then the {@link AttackerAudit} computes each primary cell's feasible interval;
- * while one is too narrow, the cheapest further cell sharing a relation with it is suppressed
- * and the audit is repeated. "Cheapest" is the smallest value, so the least information is lost.
+ * Proposes secondary suppressions and proves them, after sdcTable. Tables whose relations hold
+ * up to {@code secondary_suppression.exact_max_cells} cells get the exactly minimal pattern from
+ * {@link OptimalSuppressor} (integer programming across all relations at once, within
+ * {@code exact_time_budget_ms}); larger ones, or when the budget runs out, a heuristic: no margin
+ * relation may have exactly one suppressed cell (it would be given away by subtraction), then
+ * while the {@link AttackerAudit} finds a primary cell's feasible interval too narrow, the
+ * cheapest further cell sharing a relation with it is suppressed. Either way the audit proves
+ * the pattern before it is shown.
  */
 public final class SecondarySuppressor {
   private final RuleSet rules;
@@ -37,12 +41,51 @@ public final class SecondarySuppressor {
           "the table has no margins or totals, so suppressed cells cannot be recomputed from it");
     }
     AttackerAudit audit = new AttackerAudit(table);
-    Set<Integer> suppressed = new HashSet<>(prim);
+    Set<Integer> blankInFile = new TreeSet<>();
     for (int id = 0; id < table.cells(); id++) {
       if (table.suppressedInFile(table.rowOf(id), table.measureOf(id))) {
-        suppressed.add(id); // already blank in the file: unknown to the attacker as well
+        blankInFile.add(id); // already blank in the file: unknown to the attacker as well
       }
     }
+    int cells = relationCells(table);
+    if (cells <= rules.exactMaxCells) {
+      Optional<SuppressionPlan> exact = new OptimalSuppressor(table, audit, rules.minIntervalCount, rules.minIntervalRelative,
+          rules.exactTimeBudgetMillis).solve(prim, blankInFile);
+      if (exact.isPresent()) {
+        return exact.get();
+      }
+    }
+    SuppressionPlan plan = heuristic(table, audit, prim, blankInFile);
+    if (!plan.complete()) {
+      return plan;
+    }
+    // Say which method chose the cells: a reviewer may ask for the minimal pattern by hand.
+    String why = cells > rules.exactMaxCells
+        ? "its relations hold " + cells + " cells, above the exact method's " + rules.exactMaxCells
+        : "the integer program found no proven pattern within " + rules.exactTimeBudgetMillis + " ms";
+    return new SuppressionPlan(plan.primary(), plan.secondary(), plan.audits(), true,
+        "heuristic suppression (" + why + "): " + plan.secondary().size()
+            + " secondary cell(s), proven by the attacker audit but possibly more than the minimum");
+  }
+
+  private static int relationCells(StatTable table) {
+    Set<Integer> cells = new HashSet<>();
+    for (Constraint c : table.constraints()) {
+      for (int m : c.cells()) {
+        cells.add(m);
+      }
+    }
+    return cells.size();
+  }
+
+  /**
+   * Beyond the exact program's size or time budget: make sure no relation has exactly one
+   * suppressed cell, then, while the audit finds a primary cell too narrowly bounded, add the
+   * cheapest cell sharing a relation with it. Every pattern returned is proven by the audit.
+   */
+  private SuppressionPlan heuristic(StatTable table, AttackerAudit audit, Set<Integer> prim, Set<Integer> blankInFile) {
+    Set<Integer> suppressed = new HashSet<>(prim);
+    suppressed.addAll(blankInFile);
     Set<Integer> secondary = new LinkedHashSet<>();
     int guard = table.cells() + 1;
     while (guard-- > 0) {

@@ -20,10 +20,11 @@ public final class StatTable {
   private final boolean[] totalMeasure;
   private final List<Constraint> constraints;
   private final List<String> notes;
+  private final List<String> doubts;
 
   StatTable(RawTable raw, int[] labelColumns, int[] measureColumns, MeasureKind[] kinds, double[] values,
             boolean[] suppressedInFile, boolean[] totalRow, boolean[] totalMeasure, List<Constraint> constraints,
-            List<String> notes) {
+            List<String> notes, List<String> doubts) {
     this.raw = raw;
     this.labelColumns = labelColumns;
     this.measureColumns = measureColumns;
@@ -34,6 +35,7 @@ public final class StatTable {
     this.totalMeasure = totalMeasure;
     this.constraints = List.copyOf(constraints);
     this.notes = List.copyOf(notes);
+    this.doubts = List.copyOf(doubts);
   }
 
   public RawTable raw() { return raw; }
@@ -50,6 +52,8 @@ public final class StatTable {
   public boolean isTotalMeasure(int m) { return totalMeasure[m]; }
   public List<Constraint> constraints() { return constraints; }
   public List<String> notes() { return notes; }
+  /** Why the reading of an undeclared table is uncertain; each sends the item to review. */
+  public List<String> doubts() { return doubts; }
 
   public int cellId(int row, int m) { return row * measureColumns.length + m; }
   public int rowOf(int cellId) { return cellId / measureColumns.length; }

@@ -179,6 +179,23 @@ public final class CaseSuite {
         problems.add("failing cells " + failing + ", expected " + expected);
       }
     }
+    TreeSet<String> secondary = new TreeSet<>();
+    for (Finding f : result.cellFindings()) {
+      if (f.rule().equals(jp.enclave.checker.rules.Rule.SECONDARY) && result.plan() != null
+          && result.plan().secondary().contains(result.stat().cellId(f.row(), measureIndex(result, f.column())))) {
+        secondary.add(f.row() + "," + f.column());
+      }
+    }
+    if (s.has("expect_secondary") && !new TreeSet<>(strings(s.get("expect_secondary"))).equals(secondary)) {
+      problems.add("secondary cells " + secondary + ", expected " + strings(s.get("expect_secondary")));
+    }
+    if (s.has("expect_secondary_count") && secondary.size() != s.get("expect_secondary_count").asInt()) {
+      problems.add(secondary.size() + " secondary cells " + secondary + ", expected " + s.get("expect_secondary_count").asInt());
+    }
+    if ((s.has("expect_secondary") || s.has("expect_secondary_count")) && result.plan() != null
+        && !result.plan().audits().stream().allMatch(a -> a.isProtected())) {
+      problems.add("the suggested table leaves a primary cell recomputable: " + result.plan().audits());
+    }
     if (s.has("expect_rules")) {
       TreeSet<String> rulesSeen = new TreeSet<>();
       for (Finding f : result.findings()) {
@@ -202,6 +219,15 @@ public final class CaseSuite {
     return new Outcome(c, result, List.copyOf(failing), String.join("; ", problems));
   }
 
+  private static int measureIndex(ItemResult r, int column) {
+    for (int m = 0; m < r.stat().measures(); m++) {
+      if (r.stat().measureColumn(m) == column) {
+        return m;
+      }
+    }
+    return -1;
+  }
+
   private static String defaultName(ItemType type) {
     switch (type) {
       case FIGURE: return "figure.png";
@@ -218,6 +244,15 @@ public final class CaseSuite {
     }
     String gen = s.path("generate").asText("");
     String content = s.path("content").asText("");
+    if (s.has("content_resource")) {
+      // A fixture written by the real tool (e.g. a model summary printed by statsmodels or R).
+      try (InputStream in = CaseSuite.class.getResourceAsStream(s.get("content_resource").asText())) {
+        if (in == null) {
+          throw new IOException("missing test resource " + s.get("content_resource").asText());
+        }
+        content = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+    }
     switch (gen) {
       case "": Files.writeString(target, content, StandardCharsets.UTF_8); break;
       case "bom": Files.write(target, concat(new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf}, content.getBytes(StandardCharsets.UTF_8))); break;

@@ -7,17 +7,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import jp.enclave.audit.AuditLog;
 import jp.enclave.checker.OutputChecker;
+import jp.enclave.checker.extract.ProjectExtract;
 import jp.enclave.checker.provenance.GatewayAuditQueries;
 import jp.enclave.checker.report.ItemResult;
 import jp.enclave.checker.request.ExportItem;
@@ -36,8 +35,6 @@ import jp.enclave.pseudonymizer.Pipeline;
 import jp.enclave.pseudonymizer.project.ExtractProvisioner;
 import jp.enclave.pseudonymizer.project.ProjectSpec;
 import jp.enclave.pseudonymizer.synth.SyntheticSource;
-import jp.enclave.sealed.PrivateScratch;
-import jp.enclave.sealed.extract.SealedExtract;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VarCharVector;
@@ -97,14 +94,10 @@ class GatewayProvenanceTest {
     });
     assertThat(cited.find("q-never-ran")).isEmpty();
 
-    try (PrivateScratch scratch = PrivateScratch.create("checker-test")) {
-      SealedExtract.Opened extract = SealedExtract.open(SealedExtract.manifestPath(holder.extracts(), "p1"), "p1",
-          holder.extractVault(), scratch);
-      Properties ro = new Properties();
-      ro.setProperty("duckdb.read_only", "true");
-      ro.setProperty("autoinstall_known_extensions", "false");
-      ro.setProperty("autoload_known_extensions", "false");
-      try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + extract.database(), ro)) {
+    // The checker opens the sealed extract itself, from the holder's provisioned home, locked down.
+    try (ProjectExtract opened = ProjectExtract.open(holder.root(), "p1")) {
+      Connection c = opened.connection();
+      {
         OutputChecker checker = OutputChecker.create().withProvenance(cited, c);
         ExportItem item = ExportItem.of("dx", ItemType.FREQUENCY, "dx.csv").withQueries(List.of(queryId));
         ItemResult result = checker.checkItem(new ExportRequest("r1", "p1", "alice", export, List.of(item)), item);

@@ -1,8 +1,5 @@
 package jp.enclave.checker.input;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -13,10 +10,13 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import jp.enclave.checker.Refusal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class InputGuardsTest {
   @TempDir
@@ -37,7 +37,7 @@ class InputGuardsTest {
   void formulaRefusedWithLineAndColumn() throws Exception {
     Path f = write("t.csv", "region,n\nEast,12\nWest,=cmd|' /C calc'!A0\n");
     assertThatThrownBy(() -> reader.read(f, "t.csv"))
-        .isInstanceOfSatisfying(InputRefusal.class, e -> {
+        .isInstanceOfSatisfying(Refusal.class, e -> {
           assertThat(e.code()).isEqualTo("FORMULA_INJECTION");
           assertThat(e.where()).isEqualTo("line 3, column 2 'n'");
         });
@@ -53,7 +53,7 @@ class InputGuardsTest {
     b.write(sjis);
     Files.write(f, b.toByteArray());
     assertThatThrownBy(() -> reader.read(f, "mixed.csv"))
-        .isInstanceOfSatisfying(InputRefusal.class, e -> {
+        .isInstanceOfSatisfying(Refusal.class, e -> {
           assertThat(e.code()).isEqualTo("ENCODING_INVALID");
           assertThat(e.where()).isEqualTo("byte offset " + head.length + ", line 3");
           assertThat(e.getMessage()).contains("Shift_JIS");
@@ -63,7 +63,7 @@ class InputGuardsTest {
   @Test
   void raggedRowNamesItsLine() throws Exception {
     Path f = write("t.csv", "a,n\nx,1\ny,2,3\n");
-    assertThatThrownBy(() -> reader.read(f, "t.csv")).isInstanceOfSatisfying(InputRefusal.class, e -> {
+    assertThatThrownBy(() -> reader.read(f, "t.csv")).isInstanceOfSatisfying(Refusal.class, e -> {
       assertThat(e.code()).isEqualTo("RAGGED_ROW");
       assertThat(e.where()).isEqualTo("line 3");
     });
@@ -72,7 +72,7 @@ class InputGuardsTest {
   @Test
   void quotedNewlinesKeepLineNumbersHonest() throws Exception {
     Path f = write("t.csv", "a,n\n\"multi\nline\",1\nok,=1+1\n");
-    assertThatThrownBy(() -> reader.read(f, "t.csv")).isInstanceOfSatisfying(InputRefusal.class,
+    assertThatThrownBy(() -> reader.read(f, "t.csv")).isInstanceOfSatisfying(Refusal.class,
         e -> assertThat(e.where()).startsWith("line 4"));
   }
 
@@ -86,10 +86,10 @@ class InputGuardsTest {
       z.closeEntry();
     }
     Files.write(f, bos.toByteArray());
-    assertThatThrownBy(() -> reader.read(f, "bomb.zip")).isInstanceOfSatisfying(InputRefusal.class,
+    assertThatThrownBy(() -> reader.read(f, "bomb.zip")).isInstanceOfSatisfying(Refusal.class,
         e -> assertThat(e.code()).isEqualTo("CONTAINER_TOO_LARGE"));
     TableReader tight = new TableReader(InputLimits.defaults().withMaxUncompressedBytes(1 << 20).withMaxCompressionRatio(1e9));
-    assertThatThrownBy(() -> tight.read(f, "bomb.zip")).isInstanceOfSatisfying(InputRefusal.class,
+    assertThatThrownBy(() -> tight.read(f, "bomb.zip")).isInstanceOfSatisfying(Refusal.class,
         e -> assertThat(e.getMessage()).contains("expands to more than 1048576 bytes"));
   }
 
@@ -111,14 +111,14 @@ class InputGuardsTest {
     assertThat(t.rowCount()).isEqualTo(2);
     assertThat(t.cell(1, 0)).isEqualTo("西");
     TableReader tight = new TableReader(InputLimits.defaults().withMaxUncompressedBytes(10));
-    assertThatThrownBy(() -> tight.read(f, "t.parquet")).isInstanceOfSatisfying(InputRefusal.class,
+    assertThatThrownBy(() -> tight.read(f, "t.parquet")).isInstanceOfSatisfying(Refusal.class,
         e -> assertThat(e.code()).isEqualTo("CONTAINER_TOO_LARGE"));
   }
 
   @Test
   void fakeParquetIsASpecificError() throws Exception {
     Path f = write("t.parquet", "PAR1 this is not really parquet");
-    assertThatThrownBy(() -> reader.read(f, "t.parquet")).isInstanceOfSatisfying(InputRefusal.class, e -> {
+    assertThatThrownBy(() -> reader.read(f, "t.parquet")).isInstanceOfSatisfying(Refusal.class, e -> {
       assertThat(e.code()).isEqualTo("PARQUET_UNREADABLE");
       assertThat(e.getMessage()).doesNotContain(dir.toString());
     });
@@ -128,7 +128,7 @@ class InputGuardsTest {
   void utf16IsRefused() throws Exception {
     Path f = dir.resolve("t.csv");
     Files.write(f, "a,n\n".getBytes(StandardCharsets.UTF_16));
-    assertThatThrownBy(() -> reader.read(f, "t.csv")).isInstanceOfSatisfying(InputRefusal.class,
+    assertThatThrownBy(() -> reader.read(f, "t.csv")).isInstanceOfSatisfying(Refusal.class,
         e -> assertThat(e.code()).isEqualTo("ENCODING_INVALID"));
   }
 

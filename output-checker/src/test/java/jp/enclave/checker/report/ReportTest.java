@@ -69,4 +69,57 @@ class ReportTest {
     assertThat(html).contains("class=\"fail\"").contains("rests on 8 persons, fewer than 10");
     assertThat(html).doesNotContainPattern("(?i)<(link|img|iframe)\\b").doesNotContain("src=\"http");
   }
+
+  /**
+   * SACRO-Viewer highlights sdc.cells positions on the file as shown: measures count in the file's
+   * column order even when the request declares them in another, the positions are sorted, and the
+   * cells suppressed only to protect others sit under "secondary", apart from the failing ones.
+   */
+  @Test
+  void cellPositionsFollowTheFileAndSecondaryCellsStandApart() throws Exception {
+    Path req = Files.createDirectories(dir.resolve("req2"));
+    Files.writeString(req.resolve("m.csv"), "region,c1,c2,c3,Total\nr1,3,40,12,55\nr2,45,4,13,62\nr3,11,14,50,75\n"
+        + "Total,59,58,75,192\n");
+    java.util.Map<String, String> declared = new java.util.LinkedHashMap<>();
+    for (String m : List.of("Total", "c3", "c2", "c1")) {
+      declared.put(m, "count");
+    }
+    ExportItem item = new ExportItem("m1", ItemType.FREQUENCY, "m.csv", null, null, List.of(), null, declared, "");
+    CheckReport report = OutputChecker.create().check(new ExportRequest("r2", "P1", "u1", req, List.of(item)));
+    Path out = dir.resolve("out2");
+    new ReportWriter().write(report, out);
+    JsonNode root = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+    String first = Files.readString(out.resolve("results.json")).replaceAll("\"timestamp\" : \"[^\"]+\"", "");
+    new ReportWriter().write(OutputChecker.create().check(new ExportRequest("r2", "P1", "u1", req, List.of(item))), out);
+    String second = Files.readString(out.resolve("results.json")).replaceAll("\"timestamp\" : \"[^\"]+\"", "");
+    assertThat(second).isEqualTo(first);
+    JsonNode cells = root.path("results").path("m1").path("files").get(0).path("sdc").path("cells");
+    // r1/c1 (3) and r2/c2 (4) fail; measures c1..Total are 0..3 as in the file.
+    assertThat(cells.path("threshold").toString()).isEqualTo("[[0,0],[1,1]]");
+    assertThat(cells.path("secondary").toString()).isEqualTo("[[0,1],[1,0]]");
+    JsonNode config = new ObjectMapper().readTree(out.resolve("config.json").toFile());
+    assertThat(config.path("safe_threshold").asInt()).isEqualTo(10);
+    assertThat(config.path("safe_nk_k").asDouble()).isEqualTo(0.9);
+    assertThat(config.path("safe_pratio_p").asDouble()).isEqualTo(0.1);
+    assertThat(config.path("zeros_are_disclosive").asBoolean()).isTrue();
+    assertThat(config.path("enclave_rules").path("secondary_suppression").path("exact_max_cells").asInt()).isPositive();
+    assertThat(Files.exists(out.resolve("checksums").resolve("config.json.txt"))).isTrue();
+  }
+
+  /** An attacker's values in every place the page prints them: ids in attributes, headers, cells, notes. */
+  @Test
+  void hostileValuesAreEscapedByTheTemplateEngineEverywhere() throws Exception {
+    Path req = Files.createDirectories(dir.resolve("req3"));
+    String evil = "x\" onmouseover=\"alert(1)\" '><img src=x onerror=alert(2)>`";
+    Files.writeString(req.resolve("h.csv"), "\"" + evil.replace("\"", "\"\"") + "\",n\n\"<b>" + evil.replace("\"", "\"\"")
+        + "</b>\",3\nok,40\n");
+    ExportItem item = new ExportItem(evil, ItemType.FREQUENCY, "h.csv", null, null, List.of(), null, null, "note " + evil);
+    String html = new HtmlReport().render(OutputChecker.create().check(new ExportRequest(evil, "P1", evil, req, List.of(item))));
+    assertThat(html).doesNotContain("onmouseover=\"").doesNotContain("<img").doesNotContain("`").contains("&lt;b&gt;x&quot;")
+        .contains("&quot; onmouseover=&quot;alert(1)&quot;").contains("&lt;img src=x onerror=alert(2)&gt;");
+    try (var in = HtmlReport.class.getResourceAsStream("report.peb")) {
+      assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).as("no unescaped output in the template")
+          .doesNotContain("| raw").doesNotContain("|raw").doesNotContain("autoescape false");
+    }
+  }
 }
