@@ -20,16 +20,6 @@ import org.duckdb.DuckDBConnection;
  * settings are read back at open; if DuckDB did not take them, the gateway does not start.
  */
 public final class ExtractDatabase implements AutoCloseable {
-  /** Settings the database must report after opening, as DuckDB prints them. */
-  public static final Map<String, String> LOCKDOWN = Map.of(
-      "access_mode", "read_only",
-      "enable_external_access", "false",
-      "autoinstall_known_extensions", "false",
-      "autoload_known_extensions", "false",
-      "allow_community_extensions", "false",
-      "allow_unsigned_extensions", "false",
-      "lock_configuration", "true");
-
   private final DuckDBConnection root;
   private final BlockingQueue<DuckDBConnection> idle;
 
@@ -52,38 +42,18 @@ public final class ExtractDatabase implements AutoCloseable {
     }
   }
 
-  /** The connection properties of a locked-down, read-only instance ({@code spillDir} may be null: no spill). */
+  /**
+   * The connection properties of a locked-down, read-only instance (sealed-store's one table of
+   * lockdown settings, shared with the output checker), streaming results.
+   */
   public static Properties lockedProperties(String memoryLimit, int threads, Path spillDir) {
-    Properties p = new Properties();
-    p.setProperty("duckdb.read_only", "true");
-    p.setProperty("access_mode", "READ_ONLY");
-    p.setProperty("memory_limit", memoryLimit);
-    p.setProperty("threads", Integer.toString(threads));
-    if (spillDir != null) {
-      p.setProperty("temp_directory", spillDir.toString());
-    }
-    p.setProperty("enable_external_access", "false");
-    p.setProperty("autoinstall_known_extensions", "false");
-    p.setProperty("autoload_known_extensions", "false");
-    p.setProperty("allow_community_extensions", "false");
-    p.setProperty("allow_unsigned_extensions", "false");
+    Properties p = jp.enclave.sealed.extract.LockedDownDuckDb.properties(spillDir, memoryLimit, threads);
     p.setProperty("jdbc_stream_results", "true");
-    p.setProperty("lock_configuration", "true");
     return p;
   }
 
   private void verifyLockdown() throws SQLException {
-    try (Statement s = root.createStatement()) {
-      for (Map.Entry<String, String> e : LOCKDOWN.entrySet()) {
-        try (ResultSet rs = s.executeQuery("SELECT current_setting('" + e.getKey() + "')")) {
-          rs.next();
-          String actual = String.valueOf(rs.getString(1)).toLowerCase(java.util.Locale.ROOT);
-          if (!actual.equals(e.getValue())) {
-            throw new IllegalStateException("DuckDB setting " + e.getKey() + " is " + actual + ", must be " + e.getValue());
-          }
-        }
-      }
-    }
+    jp.enclave.sealed.extract.LockedDownDuckDb.verify(root);
   }
 
   /** A connection for one query; return it with {@link #release}. */

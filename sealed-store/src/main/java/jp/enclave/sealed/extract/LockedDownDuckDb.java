@@ -29,14 +29,19 @@ public final class LockedDownDuckDb {
 
   private LockedDownDuckDb() {}
 
-  /** JDBC properties for opening a decrypted extract; spill goes only to the private RAM scratch. */
+  /**
+   * JDBC properties for opening a decrypted extract; spill goes only to the private RAM scratch
+   * ({@code spillDir}), or nowhere when it is null.
+   */
   public static Properties properties(Path spillDir, String memoryLimit, int threads) {
     Properties p = new Properties();
     p.setProperty("duckdb.read_only", "true");
     p.setProperty("access_mode", "READ_ONLY");
     p.setProperty("memory_limit", memoryLimit);
     p.setProperty("threads", Integer.toString(threads));
-    p.setProperty("temp_directory", spillDir.toString());
+    if (spillDir != null) {
+      p.setProperty("temp_directory", spillDir.toString());
+    }
     p.setProperty("enable_external_access", "false");
     p.setProperty("autoinstall_known_extensions", "false");
     p.setProperty("autoload_known_extensions", "false");
