@@ -14,7 +14,11 @@ public record Identification(String hospitalId, String patientId, String nameKan
     LocalDate birthDate, String sex) {
 
   public static Identification byHospitalId(String hospitalId, String patientId) {
-    return new Identification(hospitalId, patientId, null, null, null, null);
+    return new Identification(strip(hospitalId), strip(patientId), null, null, null, null);
+  }
+
+  private static String strip(String s) {
+    return s == null ? null : s.strip();
   }
 
   public static Identification byDemographics(String nameKanji, String nameKana, LocalDate birthDate, String sex) {

@@ -74,14 +74,17 @@ class ZoneSeparationTest {
   }
 
   @Test
-  void theGatewaysUserCannotListOrReadTheHoldersHome() throws Exception {
+  void theGatewaysUserCannotListReadOrWriteTheHoldersHome() throws Exception {
     for (List<String> attempt : List.of(
         List.of("ls", holder.root().toString()),
         List.of("cat", holder.root().resolve("kek/holder.kek").toString()),
         List.of("cat", holder.root().resolve("kek/extract.kek").toString()),
         List.of("cat", holder.store().toString()),
         List.of("ls", holder.source().toString()),
-        List.of("cat", holder.source().resolve("patients.csv").toString()))) {
+        List.of("cat", holder.source().resolve("patients.csv").toString()),
+        List.of("touch", holder.root().resolve("intruder").toString()),
+        List.of("cp", gateway.resolve("keys/extract/extract-p1.tink").toString(),
+            holder.root().resolve("keys/extract/extract-p2.tink").toString()))) {
       Result r = asUser(attempt);
       assertThat(r.exit).as(String.join(" ", attempt)).isNotZero();
       assertThat(r.err).as(String.join(" ", attempt)).contains("Permission denied");
