@@ -68,7 +68,9 @@ public final class AuditLog implements AutoCloseable {
   public static AuditLog open(Path file, boolean sync, Clock clock) {
     try {
       if (file.getParent() != null) {
-        Files.createDirectories(file.getParent());
+        // Created owner-only (0700): a trail names who did what, for the zone's eyes only.
+        Files.createDirectories(file.getParent(),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       }
       long seq = 0;
       String last = GENESIS;

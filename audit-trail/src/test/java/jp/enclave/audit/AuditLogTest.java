@@ -55,6 +55,18 @@ class AuditLogTest {
   }
 
   @Test
+  void aNewTrailsFolderIsTheOwnersOnly() throws Exception {
+    Path f = tmp.resolve("zone/sub/audit.jsonl");
+    try (AuditLog log = AuditLog.open(f, false)) {
+      log.append("x", java.util.Map.of());
+    }
+    for (Path dir : java.util.List.of(f.getParent(), f.getParent().getParent())) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).as(dir.toString())
+          .isEqualTo("rwx------");
+    }
+  }
+
+  @Test
   void changedEntryIsDetected() throws Exception {
     Path f = trail(5);
     List<String> lines = Files.readAllLines(f);

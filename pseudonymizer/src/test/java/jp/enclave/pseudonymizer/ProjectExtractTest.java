@@ -95,7 +95,7 @@ class ProjectExtractTest {
     assertThat(pa).hasSize((int) a.persons()).allMatch(p -> p.matches("Q[0-9A-F]{16}"));
     assertThat(pb).hasSize((int) b.persons());
     assertThat(pa).doesNotContainAnyElementsOf(pb);
-    try (Connection c = Duck.open(home.store()); Statement s = c.createStatement();
+    try (OpenedHolding store = OpenedHolding.store(home); Statement s = store.connection().createStatement();
         ResultSet r = s.executeQuery("SELECT count(*) FROM patient WHERE person_id IN ('"
             + String.join("','", pa) + "')")) {
       r.next();
@@ -174,7 +174,7 @@ class ProjectExtractTest {
         assertThat(r.getLong(2)).isBetween(2900L, 3100L);
         assertThat(r.getString(3)).startsWith("H");
       }
-      try (Connection c = Duck.open(home.store()); Statement s = c.createStatement();
+      try (OpenedHolding store = OpenedHolding.store(home); Statement s = store.connection().createStatement();
           ResultSet r = s.executeQuery("SELECT count(*), count(*) FILTER (WHERE k.person_id = l.person_id), "
               + "(SELECT count(*) FROM lab_result) FROM lab_result l JOIN read_parquet('" + plain + "') k "
               + "ON k.store_table = 'lab_result' AND k.store_record_id = l.lab_id")) {

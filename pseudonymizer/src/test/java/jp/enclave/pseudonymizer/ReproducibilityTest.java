@@ -24,7 +24,6 @@ class ReproducibilityTest {
     SyntheticSource.generate(new SyntheticSource.Config(21, 4000, 0.002), home.source());
     Pipeline.Report first = Pipeline.run(home, 0.5);
     List<String> before = pseudonymsWithSex(home);
-    Files.delete(home.store());
     Pipeline.Report second = Pipeline.run(home, 0.5);
     assertThat(second.linkage().clusters()).isEqualTo(first.linkage().clusters());
     assertThat(second.linkage().linkedPairs()).isEqualTo(first.linkage().linkedPairs());
@@ -34,7 +33,7 @@ class ReproducibilityTest {
 
   private static List<String> pseudonymsWithSex(HolderHome home) throws Exception {
     List<String> out = new ArrayList<>();
-    try (Connection c = Duck.open(home.store()); Statement s = c.createStatement();
+    try (OpenedHolding store = OpenedHolding.store(home); Statement s = store.connection().createStatement();
         ResultSet r = s.executeQuery("SELECT person_id || sex || birth_date FROM patient ORDER BY 1")) {
       while (r.next()) {
         out.add(r.getString(1));

@@ -17,6 +17,7 @@ import jp.enclave.pseudonymizer.anonymize.Anonymizer;
 import jp.enclave.pseudonymizer.anonymize.KAnonymity;
 import jp.enclave.pseudonymizer.db.Duck;
 import jp.enclave.pseudonymizer.store.StoreTable;
+import jp.enclave.sealed.PrivateScratch;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -58,7 +59,7 @@ class SeedExampleTest {
 
   @Test
   void pseudonymizedRowKeepsEveryValueButTheName() throws Exception {
-    try (Connection c = Duck.open(home.store()); Statement s = c.createStatement();
+    try (OpenedHolding store = OpenedHolding.store(home); Statement s = store.connection().createStatement();
         ResultSet r = s.executeQuery("SELECT p.person_id, p.sex, p.birth_date, v.measured_date, v.weight_kg, "
             + "v.systolic_bp, d.diagnosis_name FROM patient p JOIN vital_sign v USING (person_id) "
             + "JOIN diagnosis d ON d.person_id = p.person_id WHERE d.icd10 = 'E16.1'")) {
@@ -72,7 +73,7 @@ class SeedExampleTest {
 
   @Test
   void noNameKanaPhoneAddressOrLocalIdSurvivesInTheStore() throws Exception {
-    try (Connection c = Duck.open(home.store()); Statement s = c.createStatement()) {
+    try (OpenedHolding store = OpenedHolding.store(home); Statement s = store.connection().createStatement()) {
       for (StoreTable t : StoreTable.values()) {
         for (StoreTable.StoreColumn col : t.columns()) {
           if (!col.type().equals("VARCHAR")) {
@@ -94,13 +95,20 @@ class SeedExampleTest {
 
   @Test
   void anonymizedRowIsCoarsenedAsTheSeedsShow() throws Exception {
-    KAnonymity.Report k = Anonymizer.build(home.store(), home.anonymized(), home.holderVault().prfKey(
-        HolderHome.PSEUDONYM_KEY), Anonymizer.Profile.DEFAULT);
+    try (PrivateScratch scratch = PrivateScratch.create("test-anonymized")) {
+      Path anonymized = scratch.resolve("anonymized.duckdb");
+      KAnonymity.Report k = Anonymizer.build(home.open(HolderHome.Holding.STORE, scratch), anonymized,
+          home.holderVault().prfKey(HolderHome.PSEUDONYM_KEY), Anonymizer.Profile.DEFAULT);
+      checkAnonymized(k, anonymized);
+    }
+  }
+
+  private void checkAnonymized(KAnonymity.Report k, Path anonymized) throws Exception {
     assertThat(k.persons()).isEqualTo(13);
     assertThat(k.satisfied()).isFalse();
     assertThat(k.classes()).isEqualTo(2);
     assertThat(k.personsBelowK()).as("only 内閣花子 is alone in her class").isEqualTo(1);
-    try (Connection c = Duck.open(home.anonymized()); Statement s = c.createStatement();
+    try (Connection c = Duck.open(anonymized); Statement s = c.createStatement();
         ResultSet r = s.executeQuery("SELECT p.id, p.sex, p.birth_ym, v.measured_date, v.weight_band, v.systolic_bp, "
             + "d.diagnosis_name FROM patient p JOIN vital_sign v USING (id) JOIN diagnosis d USING (id) "
             + "WHERE p.sex = 'F'")) {
@@ -113,7 +121,7 @@ class SeedExampleTest {
           + r.getString(6) + " " + r.getString(7);
       assertThat(row).isEqualTo("女 2003/2 " + date(shifted) + " 50～55 201以上 その他");
     }
-    try (Connection c = Duck.open(home.anonymized()); Statement s = c.createStatement();
+    try (Connection c = Duck.open(anonymized); Statement s = c.createStatement();
         ResultSet r = s.executeQuery("SELECT count(*) FROM diagnosis WHERE diagnosis_name = '本態性高血圧症'")) {
       r.next();
       assertThat(r.getLong(1)).as("a diagnosis held by k or more persons is kept").isEqualTo(12);

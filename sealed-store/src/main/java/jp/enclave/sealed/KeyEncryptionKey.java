@@ -3,8 +3,9 @@ package jp.enclave.sealed;
 import com.google.crypto.tink.Aead;
 
 /**
- * The key that wraps data keys. Production binds this to a KMS or HSM; the embedded default is
- * {@link LocalKeyEncryptionKey}. Each trust zone has its own: the extract KEK (query side may use
+ * The key that wraps data keys: a key file ({@link LocalKeyEncryptionKey}, the embedded default)
+ * or a key inside a PKCS#11 token ({@link Pkcs11KeyEncryptionKey}), chosen by a zone's
+ * configuration through {@link KeyEncryptionKeys}. Each trust zone has its own: the extract KEK (query side may use
  * it) is never the correspondence-table KEK (data holder's re-identification officers only).
  */
 public interface KeyEncryptionKey {

@@ -38,4 +38,21 @@ public final class PrivateFiles {
       Files.deleteIfExists(tmp);
     }
   }
+
+  /** Copies a file to a new owner-only file moved into place atomically (ciphertext crossing zones). */
+  public static void copyAtomically(Path source, Path target) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    createDirectory(dir);
+    Path tmp = dir.resolve("." + target.getFileName() + "." + System.nanoTime() + ".tmp");
+    createFile(tmp);
+    try {
+      try (var in = Files.newInputStream(source); var out = Files.newOutputStream(tmp)) {
+        in.transferTo(out);
+      }
+      Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
 }

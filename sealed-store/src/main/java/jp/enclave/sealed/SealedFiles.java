@@ -78,11 +78,37 @@ public final class SealedFiles {
     }
   }
 
+  /** Seals a small in-memory content (a register, a list) into an owner-only file, replaced atomically. */
+  public static void sealBytes(byte[] plaintext, Path sealed, StreamingAead key, byte[] associatedData) {
+    Path dir = sealed.toAbsolutePath().getParent();
+    Path tmp = dir.resolve("." + sealed.getFileName() + "." + System.nanoTime() + ".tmp");
+    try {
+      try (OutputStream out = create(tmp, key, associatedData)) {
+        out.write(plaintext);
+      }
+      Files.move(tmp, sealed, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new SealedStoreException("could not seal " + sealed + ": " + e.getMessage(), e);
+    } finally {
+      deleteQuietly(tmp);
+    }
+  }
+
+  /** Reads and authenticates a whole sealed file written by {@link #sealBytes}. */
+  public static byte[] unsealBytes(Path sealed, StreamingAead key, byte[] associatedData) {
+    try (InputStream in = open(sealed, key, associatedData)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new SealedStoreException("cannot open sealed file " + sealed.getFileName()
+          + ": authentication failed (wrong key, wrong owner, or the file was altered)", e);
+    }
+  }
+
   private static void deleteQuietly(Path p) {
     try {
       Files.deleteIfExists(p);
     } catch (IOException ignored) {
-      // Best effort: it lives in private scratch, removed with it.
+      // Best effort: a leftover is a temp in private scratch or ciphertext only.
     }
   }
 }

@@ -4,6 +4,7 @@ import java.util.concurrent.Callable;
 import jp.enclave.pseudonymizer.HolderHome;
 import jp.enclave.pseudonymizer.anonymize.Anonymizer;
 import jp.enclave.pseudonymizer.anonymize.KAnonymity;
+import jp.enclave.sealed.PrivateScratch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,9 +25,14 @@ final class AnonymizeCommand implements Callable<Integer> {
       vault.createPrfKey(ANONYMIZE_KEY);
     }
     Anonymizer.Profile p = Anonymizer.Profile.DEFAULT;
-    KAnonymity.Report r = Anonymizer.build(h.store(), h.anonymized(), vault.prfKey(ANONYMIZE_KEY),
-        new Anonymizer.Profile(k, p.maxShiftDays(), p.weightBand(), p.systolicTopCode()));
-    System.out.printf("anonymized store: %s%nk-anonymity on (sex, birth year/month, prefecture), k=%d: %s; "
+    KAnonymity.Report r;
+    try (PrivateScratch scratch = PrivateScratch.create("anonymize")) {
+      var out = scratch.resolve("anonymized.duckdb");
+      r = Anonymizer.build(h.open(HolderHome.Holding.STORE, scratch), out, vault.prfKey(ANONYMIZE_KEY),
+          new Anonymizer.Profile(k, p.maxShiftDays(), p.weightBand(), p.systolicTopCode()));
+      h.seal(HolderHome.Holding.ANONYMIZED, out);
+    }
+    System.out.printf("anonymized store (sealed): %s%nk-anonymity on (sex, birth year/month, prefecture), k=%d: %s; "
             + "%,d persons in %,d classes, smallest %d, %,d classes (%,d persons) below k%n",
         h.anonymized(), k, r.satisfied() ? "satisfied" : "NOT satisfied", r.persons(), r.classes(), r.smallestClass(),
         r.classesBelowK(), r.personsBelowK());

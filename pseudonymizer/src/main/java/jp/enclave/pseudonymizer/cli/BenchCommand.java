@@ -13,6 +13,8 @@ import java.util.concurrent.Callable;
 import jp.enclave.pseudonymizer.HolderHome;
 import jp.enclave.pseudonymizer.Pipeline;
 import jp.enclave.pseudonymizer.linkage.LinkageEvaluation;
+import jp.enclave.pseudonymizer.optout.Identification;
+import jp.enclave.pseudonymizer.optout.OptOutRegister;
 import jp.enclave.pseudonymizer.project.ExtractProvisioner;
 import jp.enclave.pseudonymizer.project.ProjectSpec;
 import jp.enclave.pseudonymizer.synth.SyntheticSource;
@@ -33,6 +35,10 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--work", defaultValue = "target/bench", description = "Scratch folder (deleted first).")
   Path work;
+
+  @Option(names = "--opt-outs", defaultValue = "200", description = "Opt-out requests in the throughput run "
+      + "(half by hospital ID, half by name, kana, birth date and sex), to measure the opt-out check.")
+  int optOuts;
 
   @Override
   public Integer call() throws IOException {
@@ -64,8 +70,22 @@ final class BenchCommand implements Callable<Integer> {
     double genSeconds = (System.nanoTime() - t) / 1e9;
     System.out.printf("generate: %,d rows in %.1f s (%,.0f rows/s)%n", gen.totalRows(), genSeconds,
         gen.totalRows() / genSeconds);
+    if (provision && optOuts > 0) {
+      recordOptOuts(home, optOuts);
+    }
     Pipeline.Report r = Pipeline.run(home, 0.5);
     Reports.print(r);
+    if (r.optOut().requests() > 0) {
+      long rest = r.ingestMillis() + r.linkageMillis() + r.storeMillis();
+      System.out.printf("opt-out check: %d requests, %d matched, %,d rows excluded in %.2f s = %.1f%% of the run "
+              + "without it (ingest + linkage + store %.1f s)%n", r.optOut().requests(), r.optOut().matched(),
+          r.ingest().optedOut(), r.optOut().millis() / 1000.0, 100.0 * r.optOut().millis() / rest, rest / 1000.0);
+      m.put("opt_out_requests", r.optOut().requests());
+      m.put("opt_out_matched", r.optOut().matched());
+      m.put("opt_out_rows_excluded", r.ingest().optedOut());
+      m.put("opt_out_seconds", r.optOut().millis() / 1000.0);
+      m.put("opt_out_share_of_run_without_it", (double) r.optOut().millis() / rest);
+    }
     m.put("source_rows", gen.totalRows());
     m.put("generate_seconds", genSeconds);
     m.put("ingest_seconds", r.ingestMillis() / 1000.0);
@@ -89,6 +109,42 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     return m;
+  }
+
+  /** Opt-outs for every k-th registration of the source: half by its hospital ID, half by its demographics. */
+  private static void recordOptOuts(HolderHome home, int n) throws IOException {
+    long regs = Files.lines(home.source().resolve("patients.csv")).count() - 1;
+    long step = Math.max(1, regs / n);
+    int i = 0;
+    try (var reader = Files.newBufferedReader(home.source().resolve("patients.csv"));
+        var csv = org.apache.commons.csv.CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build()
+            .parse(reader)) {
+      long row = 0;
+      for (var rec : csv) {
+        if (row++ % step != 0 || i >= n) {
+          continue;
+        }
+        if (!rec.isConsistent()) {
+          continue;
+        }
+        java.time.LocalDate birth;
+        try {
+          birth = java.time.LocalDate.parse(rec.get("birth_date"));
+        } catch (java.time.format.DateTimeParseException e) {
+          continue; // a row the generator broke on purpose
+        }
+        var who = i % 2 == 0 ? Identification.byHospitalId(rec.get("hospital_id"), rec.get("patient_id"))
+            : Identification.byDemographics(rec.get("name_kanji"), rec.get("name_kana"), birth, rec.get("sex"));
+        if (!who.problems().isEmpty()) {
+          continue;
+        }
+        OptOutRegister.record(home, who, java.time.LocalDate.now(), "bench", "bench");
+        i++;
+      }
+    } catch (RuntimeException e) {
+      throw new IOException("cannot pick opt-out requests from the source: " + e.getMessage(), e);
+    }
+    System.out.printf("recorded %d opt-out requests%n", i);
   }
 
   private static ProjectSpec spec(String id, List<String> prefixes) {

@@ -22,6 +22,10 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--patients", defaultValue = "20000") int patients;
 
+  @Option(names = "--zone-home", description = "Home of a zone that reads extracts (gateway, checker); the demo "
+      + "project is exported there. Repeatable.")
+  java.util.List<java.nio.file.Path> zoneHomes = new java.util.ArrayList<>();
+
   @Override
   public Integer call() throws IOException {
     HolderHome h = home.get();
@@ -38,13 +42,18 @@ final class DemoCommand implements Callable<Integer> {
       ProjectDeletion.delete(h, spec.projectId(), "demo re-run");
     }
     ProvisionCommand.print(ExtractProvisioner.provision(h, spec), h.extracts());
+    for (var zone : zoneHomes) {
+      var r = jp.enclave.pseudonymizer.project.ExtractExport.export(h, spec.projectId(), zone, null);
+      System.out.println("  exported to " + r.zoneHome() + ": " + r.files());
+    }
     System.out.println();
     System.out.println("where things are:");
     System.out.println("  identifying source (holder only):   " + h.source());
-    System.out.println("  quarantine (holder only):           " + h.quarantine());
-    System.out.println("  pseudonymized store:                " + h.store());
+    System.out.println("  quarantine (sealed, holder KEK):    " + h.quarantine());
+    System.out.println("  pseudonymized store (sealed):       " + h.store());
     System.out.println("  sealed correspondence table:        " + h.sealedCorrespondence() + " (holder KEK only)");
-    System.out.println("  project extracts (gateway KEK):     " + h.extracts());
+    System.out.println("  project extracts (extract KEK):     " + h.extracts());
+    zoneHomes.forEach(z -> System.out.println("  zone home (extract + its key only): " + z));
     System.out.println("  reports:                            " + h.reports());
     return 0;
   }

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "pseudonymizer", mixinStandardHelpOptions = true,
     description = "Data holder's pipeline: synthetic sources, linkage, pseudonymization, project extracts.",
     subcommands = {GenerateCommand.class, PseudonymizeCommand.class, AnonymizeCommand.class,
-        ProvisionCommand.class, DeleteProjectCommand.class, DemoCommand.class, BenchCommand.class})
+        ProvisionCommand.class, ExportExtractCommand.class, DeleteProjectCommand.class, OptOutCommand.class,
+        DemoCommand.class, BenchCommand.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(run(args));

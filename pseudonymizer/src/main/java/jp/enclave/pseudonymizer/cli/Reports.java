@@ -8,11 +8,17 @@ final class Reports {
   private Reports() {}
 
   static void print(Pipeline.Report r) {
-    System.out.printf("ingest: %,d rows read, %,d accepted, %,d quarantined (reconciles: %s) in %.2f s%n",
-        r.ingest().input(), r.ingest().accepted(), r.ingest().quarantined(), r.ingest().reconciles(),
-        r.ingestMillis() / 1000.0);
-    r.ingest().files().forEach((t, c) -> System.out.printf("  %-16s read %,11d  accepted %,11d  quarantined %,7d%n",
-        t.fileName(), c.input(), c.accepted(), c.quarantined()));
+    System.out.printf("ingest: %,d rows read, %,d accepted, %,d quarantined, %,d opted out (reconciles: %s) in %.2f s%n",
+        r.ingest().input(), r.ingest().accepted(), r.ingest().quarantined(), r.ingest().optedOut(),
+        r.ingest().reconciles(), r.ingestMillis() / 1000.0);
+    r.ingest().files().forEach((t, c) -> System.out.printf(
+        "  %-16s read %,11d  accepted %,11d  quarantined %,7d  opted out %,6d%n",
+        t.fileName(), c.input(), c.accepted(), c.quarantined(), c.optedOut()));
+    if (r.optOut().requests() > 0) {
+      System.out.printf("opt-out: %d request(s), %d matched (%d persons), %d not matched yet, in %.3f s%n",
+          r.optOut().requests(), r.optOut().matched(), r.optOut().persons(), r.optOut().unmatched(),
+          r.optOut().millis() / 1000.0);
+    }
     System.out.printf("linkage: %,d registrations, %,d candidate pairs, %,d linked pairs, %,d persons in %.2f s%n",
         r.linkage().records(), r.linkage().candidatePairs(), r.linkage().linkedPairs(), r.linkage().clusters(),
         r.linkageMillis() / 1000.0);

@@ -26,10 +26,10 @@ import jp.enclave.pseudonymizer.source.SourceTable;
  * DuckDB's own reject tables; the rest are rules generated from the column kinds.
  */
 public final class SourceIngest {
-  /** Per source file: records read (counted independently), accepted, quarantined. */
-  public record FileCount(long input, long accepted, long quarantined) {
+  /** Per source file: records read (counted independently), accepted, quarantined, opted out. */
+  public record FileCount(long input, long accepted, long quarantined, long optedOut) {
     public boolean reconciles() {
-      return input == accepted + quarantined;
+      return input == accepted + quarantined + optedOut;
     }
   }
 
@@ -48,6 +48,24 @@ public final class SourceIngest {
 
     public long quarantined() {
       return files.values().stream().mapToLong(FileCount::quarantined).sum();
+    }
+
+    public long optedOut() {
+      return files.values().stream().mapToLong(FileCount::optedOut).sum();
+    }
+
+    /** The counts after accepted rows of opted-out persons left staging; fails unless they reconcile. */
+    public Report withOptedOut(Map<SourceTable, Long> removed) {
+      Map<SourceTable, FileCount> out = new EnumMap<>(SourceTable.class);
+      files.forEach((t, c) -> {
+        long n = removed.getOrDefault(t, 0L);
+        out.put(t, new FileCount(c.input(), c.accepted() - n, c.quarantined(), c.optedOut() + n));
+      });
+      Report r = new Report(out);
+      if (!r.reconciles()) {
+        throw new PipelineException("row counts do not reconcile (input = accepted + quarantined + opted out): " + out);
+      }
+      return r;
     }
   }
 
@@ -111,7 +129,7 @@ public final class SourceIngest {
     if (quarantined < structural) {
       throw new PipelineException("quarantine lost structural rejects of " + t.fileName());
     }
-    return new FileCount(input, accepted, quarantined);
+    return new FileCount(input, accepted, quarantined, 0);
   }
 
   /**

@@ -100,19 +100,18 @@ public final class Linker {
     return rid;
   }
 
-  /** Comparisons whose every level is fixed by a rule's columns (by the column names they read). */
+  /** Comparisons whose every level is fixed by a rule's columns. */
   private static java.util.Set<Integer> blockedComparisons(List<String> rule) {
     java.util.Set<Integer> out = new java.util.HashSet<>();
     for (int i = 0; i < Comparison.ALL.size(); i++) {
-      String sql = Comparison.ALL.get(i).sql();
-      if (rule.stream().anyMatch(col -> sql.contains("a." + col + " "))) {
+      if (rule.stream().anyMatch(Comparison.ALL.get(i).fields()::contains)) {
         out.add(i);
       }
     }
     return out;
   }
 
-  private static String[] splitName(String name) {
+  static String[] splitName(String name) {
     String n = name == null ? "" : name.strip();
     int space = n.indexOf(' ') >= 0 ? n.indexOf(' ') : n.indexOf('\u3000');
     return space < 0 ? new String[] {n, ""} : new String[] {n.substring(0, space), n.substring(space + 1).strip()};

@@ -4,7 +4,11 @@ import static jp.enclave.pseudonymizer.db.Duck.exec;
 import static jp.enclave.pseudonymizer.db.Duck.literal;
 import static jp.enclave.pseudonymizer.db.Duck.queryLong;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.google.crypto.tink.prf.Prf;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
@@ -23,6 +27,7 @@ import jp.enclave.pseudonymizer.db.Duck;
 import jp.enclave.pseudonymizer.store.StoreBuilder;
 import jp.enclave.pseudonymizer.store.StoreTable;
 import jp.enclave.sealed.KeyVault;
+import jp.enclave.sealed.PrivateFiles;
 import jp.enclave.sealed.PrivateScratch;
 import jp.enclave.sealed.extract.ExtractManifest;
 import jp.enclave.sealed.extract.SealedExtract;
@@ -37,7 +42,28 @@ import org.duckdb.DuckDBAppender;
 public final class ExtractProvisioner {
   public record Result(String projectId, long persons, ExtractManifest manifest, long millis) {}
 
+  private static final ObjectMapper SPEC_JSON = new ObjectMapper().findAndRegisterModules()
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
+
   private ExtractProvisioner() {}
+
+  /** The approved spec an extract was provisioned from. */
+  public static Path specPath(HolderHome home, String projectId) {
+    return home.projects().resolve(projectId + ".spec.json");
+  }
+
+  /** Reads a provisioned project's spec back, or empty if it was provisioned before specs were kept. */
+  public static java.util.Optional<ProjectSpec> savedSpec(HolderHome home, String projectId) {
+    Path p = specPath(home, projectId);
+    if (!Files.exists(p)) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(SPEC_JSON.readValue(p.toFile(), ProjectSpec.class));
+    } catch (IOException e) {
+      throw new ProjectException("saved spec " + p + " is unreadable: " + e.getMessage(), e);
+    }
+  }
 
   public static Result provision(HolderHome home, ProjectSpec spec) {
     List<String> problems = new ArrayList<>(spec.problems());
@@ -71,9 +97,10 @@ public final class ExtractProvisioner {
       var db = scratch.resolve(id + ".duckdb");
       long persons;
       List<ExtractManifest.Table> tables = new ArrayList<>();
+      var store = home.open(HolderHome.Holding.STORE, scratch);
       try (Connection c = Duck.open(db)) {
         exec(c, "SET temp_directory = " + literal(scratch.dir().resolve("tmp")));
-        exec(c, "ATTACH " + literal(home.store()) + " AS store (READ_ONLY)");
+        exec(c, "ATTACH " + literal(store) + " AS store (READ_ONLY)");
         exec(c, "CREATE TEMP TABLE cohort AS " + cohortSql(spec));
         persons = mapPersons(c, prf);
         String salt = HexFormat.of().formatHex(prf.compute("record-order".getBytes(StandardCharsets.UTF_8), 16));
@@ -93,11 +120,13 @@ public final class ExtractProvisioner {
       ExtractManifest manifest = new ExtractManifest(ExtractManifest.FORMAT_VERSION, id, sealKey,
           Instant.now().toString(), "person_id", tables);
       SealedExtract.ManifestFile sealed = SealedExtract.seal(db, manifest, extracts, home.extracts());
+      // Kept so the extract can be made again without a person who later opts out.
+      PrivateFiles.writeAtomically(specPath(home, id), SPEC_JSON.writeValueAsBytes(spec));
       HolderAudit.record(home, "project.provisioned", java.util.Map.of("project", id, "persons", persons,
           "keyId", sealKey, "sealedSha256", sealed.sealedSha256(), "rows", tables.stream()
               .collect(Collectors.toMap(ExtractManifest.Table::name, ExtractManifest.Table::rowCount))));
       return new Result(id, persons, manifest, (System.nanoTime() - start) / 1_000_000);
-    } catch (SQLException | GeneralSecurityException | RuntimeException e) {
+    } catch (SQLException | GeneralSecurityException | IOException | RuntimeException e) {
       HolderAudit.record(home, "project.provision-failed", java.util.Map.of("project", id,
           "error", String.valueOf(e.getMessage())));
       throw e instanceof ProjectException pe ? pe

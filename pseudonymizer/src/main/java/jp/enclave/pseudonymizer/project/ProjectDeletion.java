@@ -11,12 +11,13 @@ import java.util.List;
 import jp.enclave.pseudonymizer.HolderAudit;
 import jp.enclave.pseudonymizer.HolderHome;
 import jp.enclave.sealed.KeyVault;
+import jp.enclave.sealed.PrivateFiles;
 import jp.enclave.sealed.extract.SealedExtract;
 
 /**
  * Ends a project's data (the law's erasure duty): destroys its extract key and its pseudonym key
- * first, so every copy of the sealed extract, backups included, is unreadable, then removes the
- * files and writes a deletion record.
+ * first, and its key copies in every zone it was exported to, so every copy of the sealed extract,
+ * backups included, is unreadable; then removes the files and writes a deletion record.
  */
 public final class ProjectDeletion {
   public record Record(String projectId, Instant deletedAt, String requestedBy, String sealedSha256,
@@ -51,15 +52,17 @@ public final class ProjectDeletion {
     }
     List<String> removed = new ArrayList<>();
     try {
+      ExtractExport.Withdrawal copies = ExtractExport.withdraw(home, projectId, sealKey);
+      destroyed.addAll(copies.destroyed());
       for (Path p : List.of(sealed, manifest)) {
         if (Files.deleteIfExists(p)) {
           removed.add(p.getFileName().toString());
         }
       }
+      removed.addAll(copies.removed());
       Record record = new Record(projectId, Instant.now(), requestedBy, digest, destroyed, removed);
-      Files.createDirectories(home.deletions());
-      JSON.writeValue(home.deletions().resolve(projectId + "-" + record.deletedAt().toEpochMilli() + ".json").toFile(),
-          record);
+      PrivateFiles.writeAtomically(home.deletions().resolve(projectId + "-" + record.deletedAt().toEpochMilli() + ".json"),
+          JSON.writeValueAsBytes(record));
       HolderAudit.record(home, "project.deleted", java.util.Map.of("project", projectId, "requestedBy", requestedBy,
           "destroyedKeys", destroyed.stream().map(k -> k.keyId() + ":" + k.wrappedKeySha256()).toList(),
           "removedFiles", removed, "sealedSha256", String.valueOf(digest)));

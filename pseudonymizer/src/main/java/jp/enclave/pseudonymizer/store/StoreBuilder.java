@@ -80,8 +80,7 @@ public final class StoreBuilder {
             + "(SELECT DISTINCT cluster FROM link_cluster_ids) k JOIN link_input i ON i.rid = k.cluster");
         DuckDBAppender app = jp.enclave.pseudonymizer.db.Duck.appender(c, "person_pseudonym")) {
       while (r.next()) {
-        byte[] canonical = (r.getString(2) + "\u0000" + r.getString(3)).getBytes(StandardCharsets.UTF_8);
-        app.beginRow().append(r.getInt(1)).append(pseudonym("P", prf, canonical)).endRow();
+        app.beginRow().append(r.getInt(1)).append(personPseudonym(prf, r.getString(2), r.getString(3))).endRow();
         n++;
       }
     } catch (SQLException | GeneralSecurityException e) {
@@ -90,6 +89,11 @@ public final class StoreBuilder {
     exec(c, "CREATE OR REPLACE TABLE person_map AS SELECT k.rid + 1 AS reg, p.person_id "
         + "FROM link_cluster_ids k JOIN person_pseudonym p USING (cluster)");
     return n;
+  }
+
+  /** The store pseudonym of the person whose canonical registration is (hospital, local patient ID). */
+  public static String personPseudonym(Prf prf, String hospitalId, String patientId) throws GeneralSecurityException {
+    return pseudonym("P", prf, (hospitalId + "\u0000" + patientId).getBytes(StandardCharsets.UTF_8));
   }
 
   /** A prefix and 16 hex digits (64 bits) of PRF output. */

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import jp.enclave.sealed.PrivateFiles;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -22,6 +23,9 @@ final class CsvSink implements AutoCloseable {
   private long rows;
 
   CsvSink(Path file, List<String> header) throws IOException {
+    // Identifying source: owner-only from the first byte.
+    Files.deleteIfExists(file);
+    PrivateFiles.createFile(file);
     out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
     writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
     printer = new CSVPrinter(writer, FORMAT);

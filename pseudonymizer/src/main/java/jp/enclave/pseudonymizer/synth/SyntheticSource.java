@@ -79,7 +79,7 @@ public final class SyntheticSource {
   public static Report generate(Config config, Path dir) {
     SyntheticSource g = new SyntheticSource(config);
     try {
-      Files.createDirectories(dir);
+      jp.enclave.sealed.PrivateFiles.createDirectory(dir);
       for (SourceTable t : SourceTable.values()) {
         g.sinks.put(t, new CsvSink(dir.resolve(t.fileName()), t.header()));
       }

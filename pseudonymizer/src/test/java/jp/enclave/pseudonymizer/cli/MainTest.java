@@ -44,4 +44,26 @@ class MainTest {
     String err = runErr("delete-project", "--home", tmp.toString(), "--project", "nope", "--by", "steward");
     assertThat(err).startsWith("error: project nope has no extract or keys to delete");
   }
+
+  @Test
+  void anOptOutNamingThePersonBothWaysIsRefusedByTheCommandLine() {
+    String err = runErr("opt-out", "record", "--home", tmp.toString(), "--hospital", "H03", "--patient-id", "X",
+        "--name", "内閣 花子", "--kana", "ナイカク ハナコ", "--birth-date", "2003-02-26", "--sex", "F",
+        "--received", "2026-11-30", "--channel", "post", "--by", "s");
+    assertThat(err).contains("mutually exclusive").doesNotContain("\tat ");
+  }
+
+  @Test
+  void anOptOutFromAnUnknownHospitalIsRefusedWithTheReason() {
+    String err = runErr("opt-out", "record", "--home", tmp.toString(), "--hospital", "H99", "--patient-id", "X",
+        "--received", "2026-11-30", "--channel", "post", "--by", "s");
+    assertThat(err).startsWith("error: opt-out request cannot be recorded").contains("'H99' is not a known hospital");
+  }
+
+  @Test
+  void exportingAProjectWithoutAnExtractIsRefused() {
+    String err = runErr("export-extract", "--home", tmp.toString(), "--project", "nope", "--to",
+        tmp.resolve("gw").toString());
+    assertThat(err).startsWith("error: project nope has no extract to export");
+  }
 }
