@@ -14,8 +14,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import jp.enclave.audit.AuditLog;
 import jp.enclave.policies.PolicyEngine;
 import jp.enclave.policies.ProjectFacts;
-import jp.enclave.sealed.KeyVault;
-import jp.enclave.sealed.LocalKeyEncryptionKey;
 import jp.enclave.sealed.PrivateScratch;
 import jp.enclave.sealed.extract.ExtractManifest;
 import jp.enclave.sealed.extract.SealedExtract;
@@ -94,11 +92,9 @@ public final class Gateway implements AutoCloseable {
 
   public static Gateway open(Path home, String projectId, GatewayConfig config, PolicyEngine policies,
       AuditLog audit, Clock clock) {
-    Path kek = home.resolve("kek/extract.kek");
-    if (!Files.isRegularFile(kek)) {
-      throw new IllegalStateException("no extract KEK at " + kek + "; the gateway never creates keys");
-    }
-    KeyVault vault = new KeyVault(home.resolve("keys/extract"), LocalKeyEncryptionKey.openOrCreate(kek));
+    // The gateway's home holds only what the data holder exported to it: sealed extracts, their
+    // keys and the extract KEK's configuration (a local key file, or a PKCS#11 token).
+    jp.enclave.sealed.extract.ExtractHome extractHome = new jp.enclave.sealed.extract.ExtractHome(home);
     // A gateway that died before closing left its trail open and perhaps its scratch behind.
     CrashRecovery.completeTrail(audit, projectId);
     PrivateScratch scratch = PrivateScratch.create("gateway");
@@ -108,8 +104,7 @@ public final class Gateway implements AutoCloseable {
       audit.append("gateway.scratch-removed", Map.of("project", projectId, "folders", swept));
     }
     try {
-      SealedExtract.Opened opened = SealedExtract.open(
-          SealedExtract.manifestPath(home.resolve("extracts"), projectId), projectId, vault, scratch);
+      SealedExtract.Opened opened = extractHome.open(projectId, scratch);
       Gateway g = new Gateway(config, opened.manifest(), opened.database(), scratch, policies, audit, clock);
       g.audit.append("gateway.opened", Map.of("project", projectId,
           "tables", opened.manifest().tables().size(), "manifestKeyId", opened.manifest().keyId(),
