@@ -373,11 +373,22 @@ public final class Gateway implements AutoCloseable {
     return config.memoryLimitBytes() + config.memoryLimitBytes() / 4 + (512L << 20);
   }
 
+  /** The worker plans under the same time limit as a query: DuckDB folds constants while planning. */
   private String explainInWorker(String duckSql, String user) {
+    AtomicBoolean timedOut = new AtomicBoolean();
+    java.util.concurrent.atomic.AtomicReference<ScheduledFuture<?>> timeout = new java.util.concurrent.atomic.AtomicReference<>();
     try {
-      return workers.forUser(user).explain(duckSql, config.queryTimeout());
+      return workers.forUser(user).explain(duckSql, config.queryTimeout(), stop -> timeout.set(timer.schedule(() -> {
+        timedOut.set(true);
+        stop.run();
+      }, config.queryTimeout().toMillis(), TimeUnit.MILLISECONDS)));
     } catch (jp.enclave.gateway.worker.ExecutionWorker.Failure f) {
-      throw stopped(f.death(), f.getMessage());
+      throw timedOut.get() ? Refusals.denyTimeout(config.queryTimeout()) : stopped(f.death(), f.getMessage());
+    } finally {
+      ScheduledFuture<?> t = timeout.get();
+      if (t != null) {
+        t.cancel(false);
+      }
     }
   }
 

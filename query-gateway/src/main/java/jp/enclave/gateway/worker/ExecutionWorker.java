@@ -226,11 +226,16 @@ public final class ExecutionWorker implements AutoCloseable {
     }
   }
 
-  /** DuckDB's JSON plan of {@code sql} from the worker's planning instance (no data, no optimizers). */
-  public String explain(String sql, Duration timeout) throws Failure {
-    Connected c = connect("explain", sql, 0, timeout, stop -> { });
+  /**
+   * DuckDB's JSON plan of {@code sql} from the worker's planning instance (no data, no optimizers).
+   * {@code onConnected} receives a way to stop it, for the caller's time limit.
+   */
+  public String explain(String sql, Duration timeout, java.util.function.Consumer<Runnable> onConnected) throws Failure {
+    Connected c = connect("explain", sql, 0, timeout, onConnected);
     try (SocketChannel ch = c.channel()) {
       return new String(WorkerMain.readFrame(ch), StandardCharsets.UTF_8);
+    } catch (java.nio.channels.ClosedChannelException e) {
+      throw new Failure("the query was stopped", Death.NONE);
     } catch (IOException e) {
       awaitDeathNoticed(c.generation());
       throw new Failure("the execution worker stopped", deathOf(c.generation()));
