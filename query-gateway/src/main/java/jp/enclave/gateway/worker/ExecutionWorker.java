@@ -84,7 +84,7 @@ public final class ExecutionWorker implements AutoCloseable {
     socket = dir.resolve("worker-" + id + "-" + generation + ".sock");
     List<String> java = new ArrayList<>(List.of(
         ProcessHandle.current().info().command().orElse("java"),
-        "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-Xmx256m", "-XX:+UseSerialGC",
         "--add-opens=java.base/java.nio=ALL-UNNAMED",
         "-cp", System.getProperty("java.class.path"),
         WorkerMain.class.getName(),
