@@ -67,6 +67,15 @@ public final class GatewayMain {
     int threads;
     @Option(names = "--timeout-seconds", defaultValue = "600")
     long timeoutSeconds;
+    @Option(names = "--max-workers", defaultValue = "4",
+        description = "execution worker processes, one per researcher up to this many (more isolation, less shared cache)")
+    int maxWorkers;
+    @Option(names = "--max-queries", defaultValue = "8", description = "queries running at once in the project")
+    int maxQueries;
+    @Option(names = "--max-queries-per-user", defaultValue = "4")
+    int maxQueriesPerUser;
+    @Option(names = "--max-queries-per-session", defaultValue = "3")
+    int maxQueriesPerSession;
 
     @Override
     public Integer call() throws Exception {
@@ -75,7 +84,11 @@ public final class GatewayMain {
           .withFreeTextOnsite(freeTextOnsite)
           .withMemoryLimit(memoryLimit)
           .withThreads(threads)
-          .withQueryTimeout(Duration.ofSeconds(timeoutSeconds));
+          .withQueryTimeout(Duration.ofSeconds(timeoutSeconds))
+          .withMaxWorkers(maxWorkers)
+          .withMaxConcurrentQueries(maxQueries)
+          .withMaxQueriesPerUser(maxQueriesPerUser)
+          .withMaxQueriesPerSession(maxQueriesPerSession);
       TokenVerifier verifier = new TokenVerifier(Files.readString(jwks), project, Clock.systemUTC());
       RootAllocator allocator = new RootAllocator();
       Gateway gateway = Gateway.open(home, project, config, AuditLog.open(audit, config.auditSync()));

@@ -8,10 +8,13 @@ import java.util.List;
  * an allocation past it fails inside the worker (DuckDB reports out of memory, or the worker dies).
  */
 final class AddressSpaceCap implements MemoryCap {
+  /** Address space the worker's JVM reserves beyond what it uses (heap, code cache, class space). */
+  private static final long JVM_RESERVATIONS = 1L << 30;
+
   private final long bytes;
 
-  AddressSpaceCap(long bytes) {
-    this.bytes = bytes;
+  AddressSpaceCap(long memoryBytes) {
+    this.bytes = memoryBytes + JVM_RESERVATIONS;
   }
 
   @Override

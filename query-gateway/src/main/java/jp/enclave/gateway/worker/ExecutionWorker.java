@@ -84,7 +84,9 @@ public final class ExecutionWorker implements AutoCloseable {
     socket = dir.resolve("worker-" + id + "-" + generation + ".sock");
     List<String> java = new ArrayList<>(List.of(
         ProcessHandle.current().info().command().orElse("java"),
-        "-Xmx256m", "-XX:+UseSerialGC",
+        // Small, fixed JVM reservations: under an address-space cap they count like memory.
+        "-Xmx256m", "-XX:+UseSerialGC", "-XX:CompressedClassSpaceSize=64m", "-XX:ReservedCodeCacheSize=64m",
+        "-XX:MaxMetaspaceSize=128m",
         "--add-opens=java.base/java.nio=ALL-UNNAMED",
         "-cp", System.getProperty("java.class.path"),
         WorkerMain.class.getName(),

@@ -79,6 +79,8 @@ public final class GatewayBenchmark implements Callable<Integer> {
   int planWarmup;
   @Option(names = "--clients", defaultValue = "16")
   int clients;
+  @Option(names = "--max-workers", defaultValue = "4", description = "the gateway's execution workers (one per client up to this many)")
+  int maxWorkers;
   @Option(names = "--concurrency-seconds", defaultValue = "30")
   int concurrencySeconds;
   @Option(names = "--thread-cpu", description = "after the stream runs, one more Flight run with CPU time per thread")
@@ -135,7 +137,7 @@ public final class GatewayBenchmark implements Callable<Integer> {
     GatewayConfig config = GatewayConfig.defaults()
         .withProjectApprovedUntil(Instant.now().plus(Duration.ofDays(1)))
         .withThreads(threads).withMemoryLimit(memoryLimit).withArrowBatchRows(batchRows).withMaxConcurrentQueries(Math.max(8, clients))
-        .withQueryTimeout(Duration.ofMinutes(10));
+        .withMaxWorkers(maxWorkers).withQueryTimeout(Duration.ofMinutes(10));
     try (RootAllocator allocator = new RootAllocator();
          Gateway gateway = Gateway.open(home, project, config, AuditLog.open(audit, config.auditSync()))) {
       GatewaySession session = new GatewaySession("bench", new Subject("bench", java.util.Set.of("researcher"),
