@@ -77,6 +77,11 @@ public final class Fixtures {
       entries.add(AuditChain.link(entries.size() + 1, prev, NOW, actor, event, target, detail));
     }
 
+    @Override
+    public List<AuditEntry> entries() {
+      return List.copyOf(entries);
+    }
+
     public List<String> events() {
       return entries.stream().map(AuditEntry::event).toList();
     }

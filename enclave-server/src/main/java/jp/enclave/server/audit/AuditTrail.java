@@ -1,5 +1,6 @@
 package jp.enclave.server.audit;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -8,4 +9,7 @@ import java.util.Map;
  */
 public interface AuditTrail {
   void record(String actor, String event, String target, Map<String, ?> detail);
+
+  /** Every entry in chain order (verification reads them all). */
+  List<AuditEntry> entries();
 }
