@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Set;
 import jp.enclave.server.access.Caller;
 import jp.enclave.server.access.Refusals;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Verifies the identity provider's access tokens for the API with Nimbus JOSE+JWT: RS256
@@ -30,16 +29,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class IdentityTokens {
   @Inject
-  @ConfigProperty(name = "enclave.oidc.issuer")
-  String issuer;
-  @Inject
-  @ConfigProperty(name = "enclave.oidc.client-id", defaultValue = "enclave-server")
-  String audience;
+  jp.enclave.server.portal.OidcSettings oidc;
 
   private DefaultJWTProcessor<SecurityContext> processor;
 
   @PostConstruct
   void init() {
+    String issuer = oidc.getIssuer();
+    String audience = oidc.getClientId();
     try {
       JWKSource<SecurityContext> keys = JWKSourceBuilder
           .create(URI.create(issuer + "/protocol/openid-connect/certs").toURL()).retrying(true).build();
@@ -48,7 +45,7 @@ public class IdentityTokens {
       processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(audience,
           new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("sub", "exp", "iat")));
     } catch (MalformedURLException e) {
-      throw new IllegalStateException("enclave.oidc.issuer is not a URL: " + issuer, e);
+      throw new IllegalStateException("enclave.oidc.issuer is not a URL: " + oidc.getIssuer(), e);
     }
   }
 

@@ -17,6 +17,7 @@ import java.util.Map;
  */
 public final class Launcher {
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private volatile boolean stopping;
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = options(args);
@@ -36,15 +37,10 @@ public final class Launcher {
     Database db = l.add(Database.fromConfig(config, serverDir));
     System.out.println("starting Keycloak on port " + kcPort + " (first start 50-90 s) ...");
     IdentityProvider idp = l.add(IdentityProvider.fromConfig(config, keycloak, kcPort, serverDir));
-    Map<String, String> props = new HashMap<>(config);
-    props.put("enclave.db.url", db.jdbcUrl());
-    props.put("enclave.db.user", db.user());
-    props.put("enclave.db.password", db.password());
-    props.put("enclave.oidc.issuer", idp.issuer());
-    props.putIfAbsent("enclave.oidc.client-id", "enclave-server");
-    props.putIfAbsent("enclave.oidc.client-secret", "enclave-server-dev-secret");
-    props.putIfAbsent("enclave.keys.dir", serverDir.resolve("keys").toString());
-    props.putIfAbsent("enclave.gateway.address", gateway);
+    Map<String, String> defaults = new HashMap<>(config);
+    defaults.putIfAbsent("enclave.keys.dir", serverDir.resolve("keys").toString());
+    defaults.putIfAbsent("enclave.gateway.address", gateway);
+    Map<String, String> props = PayaraServer.properties(db, idp, defaults);
     System.out.println("starting Payara Micro on port " + port + " ...");
     PayaraServer server = l.add(PayaraServer.start(payara, war, port, props, serverDir));
     System.out.println();
@@ -53,8 +49,10 @@ public final class Launcher {
     System.out.println("   researcher, auditor, reviewer, onsite-staff. Ctrl-C stops everything.");
     System.out.println("   logs: " + serverDir);
     int rc = server.process().waitFor();
-    System.err.println("Payara Micro exited with " + rc + "; stopping the rest");
-    System.exit(rc == 0 ? 0 : 1);
+    if (!l.stopping) {
+      System.err.println("Payara Micro exited with " + rc + "; stopping the rest (log: " + serverDir + "/payara.log)");
+      System.exit(1);
+    }
   }
 
   private <T extends AutoCloseable> T add(T resource) {
@@ -65,6 +63,7 @@ public final class Launcher {
   }
 
   private void stopAll() {
+    stopping = true;
     synchronized (started) {
       while (!started.isEmpty()) {
         AutoCloseable c = started.pop();

@@ -66,7 +66,9 @@ public final class RegistryService {
     if (blank(name)) {
       problems.add("name is required");
     }
-    if (!blank(organisationId) && store.organisation(organisationId).isEmpty()) {
+    if (blank(organisationId)) {
+      problems.add("organisationId: every user belongs to a registered organisation");
+    } else if (store.organisation(organisationId).isEmpty()) {
       problems.add("organisationId: no organisation '" + organisationId + "'");
     }
     check("user", problems);

@@ -67,6 +67,15 @@ class RegistryServiceTest {
   }
 
   @Test
+  void aUserWithoutOrganisationIsRefused() {
+    Fixtures f = new Fixtures();
+    assertThatThrownBy(() -> f.registry.registerPerson(STEWARD, "u-9", "Nine", null))
+        .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.details())
+            .containsExactly("organisationId: every user belongs to a registered organisation"));
+    assertThat(f.registryStore.persons()).isEmpty();
+  }
+
+  @Test
   void duplicatesAreRefused() {
     Fixtures f = new Fixtures().eligible();
     assertThatThrownBy(() -> f.registry.registerPerson(STEWARD, RESEARCHER.subject(), "Again", "org-a"))
