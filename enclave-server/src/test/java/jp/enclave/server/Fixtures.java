@@ -145,6 +145,10 @@ public final class Fixtures {
     public Optional<Session> find(String id) { return Optional.ofNullable(rows.rows.get(id)); }
     public List<Session> ofSubject(String s) { return rows.rows.values().stream().filter(x -> x.subject().equals(s)).toList(); }
     public List<Session> all() { return List.copyOf(rows.rows.values()); }
+    public List<Session> active() {
+      return rows.rows.values().stream().filter(s -> s.state() == jp.enclave.server.sessions.SessionState.BOOKED
+          || s.state() == jp.enclave.server.sessions.SessionState.OPEN).toList();
+    }
     public void insert(Session s) { rows.insert(s); }
     public void update(Session s) { rows.update("session", s); }
   }

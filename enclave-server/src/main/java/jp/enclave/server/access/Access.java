@@ -71,6 +71,20 @@ public final class Access {
         policies.mayRevokeSession(actor(c), sessionId, owner, term(p), now()));
   }
 
+  /**
+   * Why a session of {@code subject} on {@code p} can no longer run, if it cannot: the lapses
+   * (certification, approval, training) are forbid policies that hold whatever the user's roles,
+   * so the owner is asked about as a researcher.
+   */
+  public java.util.Optional<String> lapse(String subject, Project p, String kind) {
+    if (registry.person(subject).isEmpty()) {
+      return java.util.Optional.of("the user is no longer registered");
+    }
+    Decision d = policies.mayOpenSession(actor(new Caller(subject, subject, Set.of("researcher"))), term(p), kind,
+        kind.equals("onsite"), now());
+    return d.allowed() || d.policyIds().isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(d.reason());
+  }
+
   /** The Cedar view of a caller: roles from the token, the rest from the registry. */
   Actor actor(Caller c) {
     Person person = registry.person(c.subject()).orElse(null);

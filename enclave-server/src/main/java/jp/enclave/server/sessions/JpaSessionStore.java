@@ -30,6 +30,12 @@ public class JpaSessionStore implements SessionStore {
   }
 
   @Override
+  public List<Session> active() {
+    return em.createQuery("from SessionRow where state in ('BOOKED', 'OPEN') order by bookedAt", SessionRow.class)
+        .getResultList().stream().map(SessionRow::toDomain).toList();
+  }
+
+  @Override
   public void insert(Session s) {
     SessionRow r = new SessionRow();
     r.set(s);

@@ -93,6 +93,23 @@ public final class SessionService {
     return move(c, s, t, reason);
   }
 
+  /**
+   * Ends every booked or open session whose approval, certification or training has lapsed, or
+   * whose project is gone, with the reason (run by the server on a schedule, as itself).
+   */
+  public List<Session> revokeLapsed() {
+    List<Session> out = new java.util.ArrayList<>();
+    for (Session s : sessions.active()) {
+      java.util.Optional<String> why = registry.project(s.projectId())
+          .map(p -> access.lapse(s.subject(), p, s.kind().wire()))
+          .orElse(java.util.Optional.of("the project is no longer registered"));
+      if (why.isPresent()) {
+        out.add(move(Caller.SYSTEM, s, transition(s, Action.LAPSE), "lapsed: " + why.get()));
+      }
+    }
+    return out;
+  }
+
   public List<Session> mine(Caller c) {
     return sessions.ofSubject(c.subject());
   }
@@ -133,7 +150,7 @@ public final class SessionService {
               case OPEN -> "opened";
               case RENEW -> "renewed";
               case END -> "ended";
-              case REVOKE -> "revoked";
+              case REVOKE, LAPSE -> "revoked";
             }));
   }
 

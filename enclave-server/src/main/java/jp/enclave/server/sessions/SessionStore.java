@@ -11,6 +11,9 @@ public interface SessionStore {
 
   List<Session> all();
 
+  /** Booked and open sessions (the lapse sweep's work list). */
+  List<Session> active();
+
   void insert(Session s);
 
   void update(Session s);

@@ -11,7 +11,7 @@ import java.util.Optional;
 public final class SessionTransitions {
   private SessionTransitions() {}
 
-  public enum Action { OPEN, RENEW, END, REVOKE }
+  public enum Action { OPEN, RENEW, END, REVOKE, LAPSE }
 
   public record Transition(SessionState from, Action action, SessionState to, String auditEvent) {}
 
@@ -19,9 +19,11 @@ public final class SessionTransitions {
       new Transition(SessionState.BOOKED, Action.OPEN, SessionState.OPEN, "session.opened"),
       new Transition(SessionState.BOOKED, Action.END, SessionState.ENDED, "session.cancelled"),
       new Transition(SessionState.BOOKED, Action.REVOKE, SessionState.REVOKED, "session.revoked"),
+      new Transition(SessionState.BOOKED, Action.LAPSE, SessionState.REVOKED, "session.lapsed"),
       new Transition(SessionState.OPEN, Action.RENEW, SessionState.OPEN, "session.token-renewed"),
       new Transition(SessionState.OPEN, Action.END, SessionState.ENDED, "session.ended"),
-      new Transition(SessionState.OPEN, Action.REVOKE, SessionState.REVOKED, "session.revoked"));
+      new Transition(SessionState.OPEN, Action.REVOKE, SessionState.REVOKED, "session.revoked"),
+      new Transition(SessionState.OPEN, Action.LAPSE, SessionState.REVOKED, "session.lapsed"));
 
   public static Optional<Transition> find(SessionState from, Action action) {
     return TABLE.stream().filter(t -> t.from() == from && t.action() == action).findFirst();

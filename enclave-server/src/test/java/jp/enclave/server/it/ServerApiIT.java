@@ -3,6 +3,7 @@ package jp.enclave.server.it;
 import static jp.enclave.server.it.Accounts.RESEARCHER_SUBJECT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.net.URL;
 import java.sql.Connection;
@@ -177,9 +178,8 @@ class ServerApiIT {
 
   @Test
   @Order(7)
-  void aLapsedApprovalRefusesTheNextSessionWithItsReason() throws Exception {
-    Api.Reply current = api().get("api/registry/projects", steward);
-    long version = current.body().get(0).path("version").asLong();
+  void aLapsedApprovalRefusesNewSessionsAndEndsTheRunningOne() throws Exception {
+    long version = api().get("api/registry/projects", steward).body().get(0).path("version").asLong();
     Api.Reply shortened = api().put("api/registry/projects/p-dm", steward, project("p-dm", TODAY.minusDays(1), version));
     assertThat(shortened.status()).as(shortened.body().toString()).isEqualTo(200);
     Api.Reply refused = api().post("api/sessions", researcher, "k-book-2", "{\"projectId\":\"p-dm\",\"kind\":\"remote\"}");
@@ -187,18 +187,37 @@ class ServerApiIT {
     assertThat(refused.code()).isEqualTo("approval-lapsed");
     assertThat(refused.body().path("detail").asText()).contains("approval is not valid today");
     assertThat(api().get("api/public/projects", null).body()).isEmpty();
+
+    // The server's once-a-minute sweep ends the session that was already open, with the reason.
+    JsonNode session = null;
+    for (int i = 0; i < 45; i++) {
+      session = api().get("api/sessions", researcher).body().get(0);
+      if (session.path("state").asText().equals("REVOKED")) {
+        break;
+      }
+      Thread.sleep(2000);
+    }
+    assertThat(session.path("state").asText()).isEqualTo("REVOKED");
+    assertThat(session.path("endedBy").asText()).isEqualTo("system");
+    assertThat(session.path("endReason").asText()).isEqualTo("lapsed: the project's approval is not valid today");
   }
 
   @Test
   @Order(8)
   void theStewardRevokesAndTheAuditorVerifiesTheChain() throws Exception {
-    Api.Reply byResearcher = api().post("api/sessions/" + sessionId + "/revoke", researcher, "k-rev-0", "{\"reason\":\"x\"}");
+    long version = api().get("api/registry/projects", steward).body().get(0).path("version").asLong();
+    assertThat(api().put("api/registry/projects/p-dm", steward, project("p-dm", TODAY.plusDays(200), version)).status())
+        .isEqualTo(200);
+    String id = api().post("api/sessions", researcher, "k-book-3", "{\"projectId\":\"p-dm\"}").body().path("id").asText();
+    assertThat(api().post("api/sessions/" + id + "/open", researcher, "k-open-3", null).status()).isEqualTo(200);
+
+    Api.Reply byResearcher = api().post("api/sessions/" + id + "/revoke", researcher, "k-rev-0", "{\"reason\":\"x\"}");
     assertThat(byResearcher.code()).isEqualTo("not-permitted");
-    Api.Reply revoked = api().post("api/sessions/" + sessionId + "/revoke", steward, "k-rev",
+    Api.Reply revoked = api().post("api/sessions/" + id + "/revoke", steward, "k-rev",
         "{\"reason\":\"suspected credential sharing\"}");
     assertThat(revoked.status()).as(revoked.body().toString()).isEqualTo(200);
     assertThat(revoked.body().path("state").asText()).isEqualTo("REVOKED");
-    Api.Reply reopen = api().post("api/sessions/" + sessionId + "/open", researcher, "k-open-2", null);
+    Api.Reply reopen = api().post("api/sessions/" + id + "/open", researcher, "k-open-4", null);
     assertThat(reopen.code()).isEqualTo("session-transition-invalid");
 
     auditor = Accounts.accessToken(Accounts.AUDITOR);
@@ -208,6 +227,7 @@ class ServerApiIT {
     Api.Reply revocations = api().get("api/audit?event=session.revoked", auditor);
     assertThat(revocations.body()).hasSize(1);
     assertThat(revocations.body().get(0).path("detail").asText()).contains("suspected credential sharing");
+    assertThat(api().get("api/audit?event=session.lapsed", auditor).body()).hasSize(1);
   }
 
   @Test

@@ -134,6 +134,27 @@ class SessionServiceTest {
   }
 
   @Test
+  void runningSessionsEndWhenTrainingLapsesAndEligibleOnesKeepRunning() {
+    Fixtures f = new Fixtures().eligible();
+    Session open = f.sessions.open(RESEARCHER, f.sessions.book(RESEARCHER, "p-dm", SessionKind.REMOTE).id()).session();
+    assertThat(f.sessions.revokeLapsed()).isEmpty();
+    assertThat(f.sessionStore.find(open.id()).orElseThrow().state()).isEqualTo(SessionState.OPEN);
+
+    // The training record is replaced by one that expired yesterday.
+    var person = f.registryStore.person(RESEARCHER.subject()).orElseThrow();
+    f.registryStore.update(new jp.enclave.server.registry.Person(person.subject(), person.name(),
+        person.organisationId(), java.util.List.of(new Training("privacy", TODAY.minusYears(1), TODAY.minusDays(1))),
+        person.version()));
+    assertThat(f.sessions.revokeLapsed()).extracting(Session::id).containsExactly(open.id());
+    Session lapsed = f.sessionStore.find(open.id()).orElseThrow();
+    assertThat(lapsed.state()).isEqualTo(SessionState.REVOKED);
+    assertThat(lapsed.endedBy()).isEqualTo("system");
+    assertThat(lapsed.endReason()).isEqualTo("lapsed: the user's training has expired (or was never recorded)");
+    assertThat(f.audit.events()).endsWith("session.lapsed");
+    assertThat(f.sessions.revokeLapsed()).isEmpty();
+  }
+
+  @Test
   void anotherUsersSessionIsNotFound() {
     Fixtures f = new Fixtures().eligible();
     String id = f.sessions.book(RESEARCHER, "p-dm", SessionKind.REMOTE).id();

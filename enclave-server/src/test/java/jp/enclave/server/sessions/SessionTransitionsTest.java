@@ -19,16 +19,18 @@ class SessionTransitionsTest {
       "BOOKED, OPEN,   OPEN,    session.opened",
       "BOOKED, END,    ENDED,   session.cancelled",
       "BOOKED, REVOKE, REVOKED, session.revoked",
+      "BOOKED, LAPSE,  REVOKED, session.lapsed",
       "OPEN,   RENEW,  OPEN,    session.token-renewed",
       "OPEN,   END,    ENDED,   session.ended",
-      "OPEN,   REVOKE, REVOKED, session.revoked"})
+      "OPEN,   REVOKE, REVOKED, session.revoked",
+      "OPEN,   LAPSE,  REVOKED, session.lapsed"})
   void row(SessionState from, Action action, SessionState to, String event) {
     assertThat(SessionTransitions.find(from, action)).contains(new Transition(from, action, to, event));
   }
 
   @Test
   void tableHasExactlyTheRowsAbove() {
-    assertThat(SessionTransitions.TABLE).hasSize(6);
+    assertThat(SessionTransitions.TABLE).hasSize(8);
     Set<String> pairs = new HashSet<>();
     SessionTransitions.TABLE.forEach(t -> assertThat(pairs.add(t.from() + "/" + t.action())).isTrue());
   }
