@@ -48,7 +48,7 @@ public final class PayaraServer implements AutoCloseable {
     return file;
   }
 
-  static PayaraServer start(Path payaraJar, Path war, int port, Map<String, String> properties, Path dir)
+  public static PayaraServer start(Path payaraJar, Path war, int port, Map<String, String> properties, Path dir)
       throws IOException {
     Path props = writeProperties(properties, dir.resolve("system.properties"));
     Path log = dir.resolve("payara.log");

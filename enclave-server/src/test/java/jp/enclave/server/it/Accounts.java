@@ -51,10 +51,14 @@ public final class Accounts {
 
   /** An access token by the password grant (with the TOTP code for the steward). */
   public static String accessToken(String user) throws Exception {
+    return accessToken(Services.issuer(), user);
+  }
+
+  public static String accessToken(String issuer, String user) throws Exception {
     String form = "grant_type=password&client_id=enclave-server&client_secret=enclave-server-dev-secret&username="
         + user + "&password=" + URLEncoder.encode(password(user), StandardCharsets.UTF_8)
         + (user.equals(STEWARD) ? "&totp=" + stewardTotp() : "");
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(Services.issuer() + "/protocol/openid-connect/token"))
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(issuer + "/protocol/openid-connect/token"))
         .header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
