@@ -12,7 +12,8 @@ import java.util.Locale;
 
 /**
  * Dates as people here expect them: the Gregorian date with the Japanese era beside it
- * (2026年12月3日（令和8年12月3日）, or 3 Dec 2026 (Reiwa 8) in English); times in Tokyo.
+ * (2026年12月3日（令和8年12月3日）, 2019年5月1日（令和元年5月1日）, or 3 Dec 2026 (Reiwa 8) in
+ * English); times in Tokyo.
  */
 @Named
 @ApplicationScoped
@@ -31,8 +32,15 @@ public class Dates {
       return "";
     }
     JapaneseDate era = JapaneseDate.from(d);
-    return "ja".equals(language) ? JA.format(d) + "（" + JA_ERA.format(era) + "）"
-        : EN.format(d) + " (" + EN_ERA.format(era) + ")";
+    if (!"ja".equals(language)) {
+      return EN.format(d) + " (" + EN_ERA.format(era) + ")";
+    }
+    String wareki = JA_ERA.format(era);
+    if (era.get(java.time.temporal.ChronoField.YEAR_OF_ERA) == 1) {
+      // The first year of an era is written 元年 (令和元年), not 1年.
+      wareki = wareki.replaceFirst("1年", "元年");
+    }
+    return JA.format(d) + "（" + wareki + "）";
   }
 
   public String today(String language) {

@@ -80,7 +80,9 @@ class PortalTextsTest {
     Dates d = new Dates();
     assertThat(d.both(LocalDate.of(2026, 12, 3), "ja")).isEqualTo("2026年12月3日（令和8年12月3日）");
     assertThat(d.both(LocalDate.of(2019, 4, 30), "ja")).isEqualTo("2019年4月30日（平成31年4月30日）");
-    assertThat(d.both(LocalDate.of(2019, 5, 1), "ja")).isEqualTo("2019年5月1日（令和1年5月1日）");
+    assertThat(d.both(LocalDate.of(2019, 5, 1), "ja")).isEqualTo("2019年5月1日（令和元年5月1日）");
+    assertThat(d.both(LocalDate.of(1989, 1, 8), "ja")).isEqualTo("1989年1月8日（平成元年1月8日）");
+    assertThat(d.both(LocalDate.of(2020, 1, 11), "ja")).isEqualTo("2020年1月11日（令和2年1月11日）");
     assertThat(d.both(LocalDate.of(2026, 12, 3), "en")).isEqualTo("3 Dec 2026 (Reiwa 8)");
   }
 }
