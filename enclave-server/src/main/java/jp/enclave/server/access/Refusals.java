@@ -1,0 +1,57 @@
+package jp.enclave.server.access;
+
+import java.util.List;
+import jp.enclave.policies.Decision;
+
+/** Every refusal the server makes, one factory each (codes are stable: clients and bundles key on them). */
+public final class Refusals {
+  private Refusals() {}
+
+  /** A Cedar denial: the code is the deciding forbid policy's @id, or not-permitted (deny by default). */
+  public static Refusal denied(String action, Decision d) {
+    String code = d.policyIds().isEmpty() ? "not-permitted" : d.policyIds().get(0);
+    return new Refusal(code, Refusal.Kind.FORBIDDEN, action + " refused: " + d.reason(), d.policyIds());
+  }
+
+  public static Refusal notRegistered(String subject) {
+    return new Refusal("user-not-registered", Refusal.Kind.FORBIDDEN,
+        "user " + subject + " is not registered with an organisation; a data steward registers users", List.of());
+  }
+
+  public static Refusal notFound(String what, String id) {
+    return new Refusal(what + "-not-found", Refusal.Kind.NOT_FOUND, "no " + what + " '" + id + "'", List.of());
+  }
+
+  public static Refusal exists(String what, String id) {
+    return new Refusal(what + "-exists", Refusal.Kind.CONFLICT, what + " '" + id + "' is already registered", List.of());
+  }
+
+  public static Refusal invalid(String what, List<String> problems) {
+    return new Refusal("invalid-" + what, Refusal.Kind.INVALID,
+        "the " + what + " is not valid: " + String.join("; ", problems), problems);
+  }
+
+  public static Refusal stale(String what, String id, long expected, long actual) {
+    return new Refusal("stale-edit", Refusal.Kind.CONFLICT, what + " '" + id + "' was changed by someone else (version "
+        + actual + ", your edit was based on " + expected + "); reload and edit again", List.of());
+  }
+
+  public static Refusal transition(String sessionId, String state, String action) {
+    return new Refusal("session-transition-invalid", Refusal.Kind.CONFLICT,
+        "session " + sessionId + " is " + state + " and cannot be " + action, List.of());
+  }
+
+  public static Refusal unauthenticated(String why) {
+    return new Refusal("unauthenticated", Refusal.Kind.UNAUTHENTICATED, "not signed in: " + why, List.of());
+  }
+
+  public static Refusal idempotencyKeyMissing() {
+    return new Refusal("idempotency-key-missing", Refusal.Kind.INVALID,
+        "a POST needs an Idempotency-Key header (a fresh UUID per intended change)", List.of());
+  }
+
+  public static Refusal idempotencyKeyReused(String key) {
+    return new Refusal("idempotency-key-reused", Refusal.Kind.CONFLICT,
+        "Idempotency-Key " + key + " was already used for a different request", List.of());
+  }
+}

@@ -1,0 +1,166 @@
+package jp.enclave.server.sessions;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.UUID;
+import jp.enclave.gateway.token.SessionTokens;
+import jp.enclave.server.access.Access;
+import jp.enclave.server.access.Caller;
+import jp.enclave.server.access.Refusals;
+import jp.enclave.server.audit.AuditTrail;
+import jp.enclave.server.registry.Organisation;
+import jp.enclave.server.registry.Person;
+import jp.enclave.server.registry.Project;
+import jp.enclave.server.registry.RegistryStore;
+import jp.enclave.server.sessions.SessionTransitions.Action;
+import jp.enclave.server.sessions.SessionTransitions.Transition;
+
+/**
+ * Booking, opening, renewing, ending and revoking sessions. Booking and opening ask the policies
+ * each time (a lapse after booking still refuses the opening); opening issues the gateway token
+ * for that user, project and session kind.
+ */
+public final class SessionService {
+  private final SessionStore sessions;
+  private final RegistryStore registry;
+  private final Access access;
+  private final AuditTrail audit;
+  private final GatewayTokens tokens;
+  private final String gatewayAddress;
+  private final Clock clock;
+
+  public SessionService(SessionStore sessions, RegistryStore registry, Access access, AuditTrail audit,
+      GatewayTokens tokens, String gatewayAddress, Clock clock) {
+    this.sessions = sessions;
+    this.registry = registry;
+    this.access = access;
+    this.audit = audit;
+    this.tokens = tokens;
+    this.gatewayAddress = gatewayAddress;
+    this.clock = clock;
+  }
+
+  /** An open session with what a client needs to reach the gateway. */
+  public record Opened(Session session, String token, Instant tokenExpires, String gateway, String jdbcUrl) {}
+
+  public Session book(Caller c, String projectId, SessionKind kind) {
+    Project p = project(projectId);
+    access.requireOpenSession(c, p, kind.wire(), false);
+    Instant now = clock.instant();
+    Session s = new Session(UUID.randomUUID().toString(), p.id(), c.subject(), kind, SessionState.BOOKED, now, null,
+        null, null, null, 0);
+    sessions.insert(s);
+    audit.record(c.subject(), "session.booked", "session/" + s.id(), Map.of("project", p.id(), "kind", kind.wire()));
+    return sessions.find(s.id()).orElseThrow();
+  }
+
+  public Opened open(Caller c, String sessionId) {
+    Session s = own(c, sessionId);
+    Project p = project(s.projectId());
+    Transition t = transition(s, Action.OPEN);
+    access.requireOpenSession(c, p, s.kind().wire(), false);
+    return issue(c, s, p, t);
+  }
+
+  /** A fresh token for a session that is still open (short-lived tokens, renewed while it lives). */
+  public Opened renew(Caller c, String sessionId) {
+    Session s = own(c, sessionId);
+    Project p = project(s.projectId());
+    Transition t = transition(s, Action.RENEW);
+    access.requireOpenSession(c, p, s.kind().wire(), false);
+    return issue(c, s, p, t);
+  }
+
+  public Session end(Caller c, String sessionId, String reason) {
+    Session s = sessions.find(sessionId).orElseThrow(() -> Refusals.notFound("session", sessionId));
+    Transition t = transition(s, Action.END);
+    access.requireEndSession(c, s.id(), s.subject(), project(s.projectId()));
+    return move(c, s, t, reason == null || reason.isBlank() ? "ended by " + c.name() : reason);
+  }
+
+  public Session revoke(Caller c, String sessionId, String reason) {
+    Session s = sessions.find(sessionId).orElseThrow(() -> Refusals.notFound("session", sessionId));
+    Transition t = transition(s, Action.REVOKE);
+    access.requireRevokeSession(c, s.id(), s.subject(), project(s.projectId()));
+    if (reason == null || reason.isBlank()) {
+      throw Refusals.invalid("revocation", List.of("reason: say why the session is revoked"));
+    }
+    return move(c, s, t, reason);
+  }
+
+  /**
+   * Ends every booked or open session whose approval, certification or training has lapsed, or
+   * whose project is gone, with the reason (run by the server on a schedule, as itself).
+   */
+  public List<Session> revokeLapsed() {
+    List<Session> out = new java.util.ArrayList<>();
+    for (Session s : sessions.active()) {
+      java.util.Optional<String> why = registry.project(s.projectId())
+          .map(p -> access.lapse(s.subject(), p, s.kind().wire()))
+          .orElse(java.util.Optional.of("the project is no longer registered"));
+      if (why.isPresent()) {
+        out.add(move(Caller.SYSTEM, s, transition(s, Action.LAPSE), "lapsed: " + why.get()));
+      }
+    }
+    return out;
+  }
+
+  public List<Session> mine(Caller c) {
+    return sessions.ofSubject(c.subject());
+  }
+
+  /** Every session (stewards revoke from this list). */
+  public List<Session> all(Caller c) {
+    access.requireViewRegistry(c);
+    return sessions.all();
+  }
+
+  private Opened issue(Caller c, Session s, Project p, Transition t) {
+    Person person = registry.person(c.subject()).orElseThrow(() -> Refusals.notRegistered(c.subject()));
+    Organisation org = registry.organisation(person.organisationId())
+        .orElseThrow(() -> Refusals.notRegistered(c.subject()));
+    Instant now = clock.instant();
+    String token = tokens.issue(new SessionTokens.Claims(c.subject(), p.id(), s.kind().wire(),
+        List.copyOf(new TreeSet<>(c.roles())), org.id(), org.certificationType().wire(),
+        Access.endOf(org.certifiedUntil()), s.id()), now);
+    Session moved = move(c, s, t, null);
+    String jdbc = "jdbc:arrow-flight-sql://" + gatewayAddress + "/?useEncryption=false&token="
+        + URLEncoder.encode(token, StandardCharsets.UTF_8);
+    return new Opened(moved, token, now.plus(tokens.ttl()), gatewayAddress, jdbc);
+  }
+
+  private Session move(Caller c, Session s, Transition t, String reason) {
+    Session moved = s.moved(t.to(), clock.instant(), c.subject(), reason);
+    sessions.update(moved);
+    audit.record(c.subject(), t.auditEvent(), "session/" + s.id(), reason == null
+        ? Map.of("project", s.projectId(), "kind", s.kind().wire())
+        : Map.of("project", s.projectId(), "kind", s.kind().wire(), "reason", reason));
+    return sessions.find(s.id()).orElseThrow();
+  }
+
+  private static Transition transition(Session s, Action a) {
+    return SessionTransitions.find(s.state(), a).orElseThrow(() ->
+        Refusals.transition(s.id(), s.state().name().toLowerCase(java.util.Locale.ROOT),
+            switch (a) {
+              case OPEN -> "opened";
+              case RENEW -> "renewed";
+              case END -> "ended";
+              case REVOKE, LAPSE -> "revoked";
+            }));
+  }
+
+  /** A user sees and opens only their own sessions; another's is "not found", not "forbidden". */
+  private Session own(Caller c, String sessionId) {
+    return sessions.find(sessionId).filter(s -> s.subject().equals(c.subject()))
+        .orElseThrow(() -> Refusals.notFound("session", sessionId));
+  }
+
+  private Project project(String id) {
+    return registry.project(id).orElseThrow(() -> Refusals.notFound("project", id));
+  }
+}

@@ -1,0 +1,173 @@
+package jp.enclave.server.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+import jp.enclave.server.it.Accounts;
+import jp.enclave.server.launcher.Database;
+import jp.enclave.server.launcher.IdentityProvider;
+import jp.enclave.server.launcher.PayaraServer;
+
+/**
+ * Requests per second and latency percentiles of the main API calls under concurrent clients on
+ * loopback, against the real stack (embedded PostgreSQL, Keycloak, Payara Micro with the WAR).
+ * Baseline in the same run: Payara's own liveness endpoint (no application code, no database).
+ * Also: the identity provider's token grant (password + TOTP) and book-to-open of a session.
+ *
+ * <pre>./enclave bench enclave-server [--clients 50] [--seconds 15]</pre>
+ */
+public final class ServerBenchmark {
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  public static void main(String[] args) throws Exception {
+    int clients = arg(args, "--clients", 50);
+    int seconds = arg(args, "--seconds", 15);
+    Path dir = Files.createTempDirectory("enclave-bench");
+    Path target = Path.of(System.getProperty("enclave.target", "enclave-server/target"));
+    int port = 18380;
+    try (Database db = Database.Embedded.start(dir.resolve("pg"));
+        IdentityProvider idp = IdentityProvider.Keycloak.start(target.resolve("keycloak-26.7.3"), 18381, dir);
+        PayaraServer server = PayaraServer.start(target.resolve("payara-micro.jar"), target.resolve("enclave-server.war"),
+            port, PayaraServer.properties(db, idp, Map.of()), dir)) {
+      String base = "http://localhost:" + port + "/";
+      String steward = Accounts.accessToken(idp.issuer(), Accounts.STEWARD);
+      long[] grant = new long[10];
+      String researcher = null;
+      for (int i = 0; i < grant.length; i++) {
+        long t = System.nanoTime();
+        researcher = Accounts.accessToken(idp.issuer(), Accounts.RESEARCHER);
+        grant[i] = System.nanoTime() - t;
+      }
+      seed(base, steward);
+
+      System.out.printf("enclave-server benchmark: %d clients, %d s per call, loopback%n", clients, seconds);
+      System.out.printf("token grant from Keycloak (password grant, researcher): median %.1f ms of %d%n",
+          median(grant) / 1e6, grant.length);
+      long[] bookOpen = new long[20];
+      for (int i = 0; i < bookOpen.length; i++) {
+        long t = System.nanoTime();
+        String id = json(send(post(base + "api/sessions", researcher, "{\"projectId\":\"p-bench\"}")), "id");
+        send(post(base + "api/sessions/" + id + "/open", researcher, null));
+        bookOpen[i] = System.nanoTime() - t;
+      }
+      System.out.printf("book + open a session (token issued): median %.1f ms of %d%n",
+          median(bookOpen) / 1e6, bookOpen.length);
+
+      Result baseline = run("GET /health/live (baseline)", clients, seconds,
+          i -> HttpRequest.newBuilder(URI.create(base + "health/live")).GET().build());
+      List<Result> results = new ArrayList<>();
+      String rt = researcher;
+      results.add(run("GET /api/public/projects", clients, seconds,
+          i -> HttpRequest.newBuilder(URI.create(base + "api/public/projects")).GET().build()));
+      results.add(run("GET /api/sessions (bearer)", clients, seconds,
+          i -> HttpRequest.newBuilder(URI.create(base + "api/sessions")).header("Authorization", "Bearer " + rt)
+              .GET().build()));
+      results.add(run("POST /api/sessions (book: policy, write, audit)", clients, seconds,
+          i -> post(base + "api/sessions", rt, "{\"projectId\":\"p-bench\"}")));
+      System.out.printf("%-50s %10s %9s %9s %8s%n", "call", "req/s", "p50 ms", "p95 ms", "vs base");
+      print(baseline, baseline);
+      results.forEach(r -> print(r, baseline));
+    }
+  }
+
+  private record Result(String name, double perSecond, double p50, double p95, long errors) {}
+
+  private static Result run(String name, int clients, int seconds, IntFunction<HttpRequest> request) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+    AtomicLong errors = new AtomicLong();
+    List<Future<List<Long>>> futures = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      futures.add(pool.submit(() -> {
+        List<Long> lat = new ArrayList<>();
+        int i = 0;
+        while (System.nanoTime() < end) {
+          long t = System.nanoTime();
+          HttpResponse<String> r = HTTP.send(request.apply(i++), HttpResponse.BodyHandlers.ofString());
+          lat.add(System.nanoTime() - t);
+          if (r.statusCode() >= 300) {
+            errors.incrementAndGet();
+          }
+        }
+        return lat;
+      }));
+    }
+    List<Long> all = new ArrayList<>();
+    for (Future<List<Long>> f : futures) {
+      all.addAll(f.get());
+    }
+    pool.shutdown();
+    long[] l = all.stream().mapToLong(Long::longValue).sorted().toArray();
+    return new Result(name, l.length / (double) seconds, l[l.length / 2] / 1e6, l[(int) (l.length * 0.95)] / 1e6,
+        errors.get());
+  }
+
+  private static void print(Result r, Result baseline) {
+    System.out.printf("%-50s %10.0f %9.1f %9.1f %7.2fx%s%n", r.name(), r.perSecond(), r.p50(), r.p95(),
+        r.perSecond() / baseline.perSecond(), r.errors() > 0 ? "  (" + r.errors() + " non-2xx)" : "");
+  }
+
+  private static void seed(String base, String steward) throws Exception {
+    LocalDate today = LocalDate.now(java.time.ZoneId.of("Asia/Tokyo"));
+    send(post(base + "api/registry/organisations", steward, """
+        {"id":"org-bench","name":"Bench University","certificationType":"type2","certificationNumber":"II-1",
+         "certifiedFrom":"%s","certifiedUntil":"%s"}""".formatted(today.minusYears(1), today.plusYears(1))));
+    send(post(base + "api/registry/users", steward, """
+        {"subject":"%s","name":"Bench Researcher","organisationId":"org-bench"}""".formatted(Accounts.RESEARCHER_SUBJECT)));
+    send(post(base + "api/registry/users/" + Accounts.RESEARCHER_SUBJECT + "/trainings", steward, """
+        {"course":"privacy","completedOn":"%s","expiresOn":"%s"}""".formatted(today.minusDays(1), today.plusYears(1))));
+    send(post(base + "api/registry/projects", steward, """
+        {"id":"p-bench","title":"Bench","organisationId":"org-bench","decisionNumber":"IRB-1","purpose":"benchmark",
+         "dataScope":"{\\"projectId\\":\\"p-bench\\",\\"tables\\":{\\"patient\\":[\\"*\\"]}}",
+         "approvedFrom":"%s","approvedUntil":"%s","members":{"%s":"LEAD"}}"""
+        .formatted(today.minusDays(1), today.plusYears(1), Accounts.RESEARCHER_SUBJECT)));
+  }
+
+  private static HttpRequest post(String url, String token, String body) {
+    return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+        .header("Content-Type", "application/json").header("Idempotency-Key", UUID.randomUUID().toString())
+        .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : body)).build();
+  }
+
+  private static String send(HttpRequest r) throws Exception {
+    HttpResponse<String> resp = HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+    if (resp.statusCode() >= 300) {
+      throw new IllegalStateException(r.uri() + " answered " + resp.statusCode() + ": " + resp.body());
+    }
+    return resp.body();
+  }
+
+  private static String json(String body, String field) throws Exception {
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path(field).asText();
+  }
+
+  private static double median(long[] v) {
+    long[] s = v.clone();
+    Arrays.sort(s);
+    return s[s.length / 2];
+  }
+
+  private static int arg(String[] args, String name, int dflt) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals(name)) {
+        return Integer.parseInt(args[i + 1]);
+      }
+    }
+    return dflt;
+  }
+}

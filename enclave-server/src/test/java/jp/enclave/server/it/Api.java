@@ -1,0 +1,66 @@
+package jp.enclave.server.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/** A small JSON client of the server's API for the integration tests. */
+final class Api {
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  record Reply(int status, JsonNode body, HttpResponse<String> raw) {
+    String code() {
+      return body.path("code").asText();
+    }
+  }
+
+  private final String base;
+
+  /** Arquillian names the machine's address; the realm's redirect URIs (and the browser) use localhost. */
+  static String local(URL url) {
+    String path = url.getPath().endsWith("/") ? url.getPath() : url.getPath() + "/";
+    return "http://localhost:" + url.getPort() + path;
+  }
+
+  Api(URL base) {
+    this.base = local(base);
+  }
+
+  Reply get(String path, String token) throws Exception {
+    return send(request(path, token).GET());
+  }
+
+  Reply post(String path, String token, String idempotencyKey, String json) throws Exception {
+    HttpRequest.Builder b = request(path, token).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json == null ? "" : json));
+    if (idempotencyKey != null) {
+      b.header("Idempotency-Key", idempotencyKey);
+    }
+    return send(b);
+  }
+
+  Reply put(String path, String token, String json) throws Exception {
+    return send(request(path, token).header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  private HttpRequest.Builder request(String path, String token) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return b;
+  }
+
+  private static Reply send(HttpRequest.Builder b) throws Exception {
+    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    boolean json = r.headers().firstValue("Content-Type").orElse("").contains("json");
+    JsonNode body = r.body().isEmpty() || !json ? JSON.nullNode() : JSON.readTree(r.body());
+    return new Reply(r.statusCode(), body, r);
+  }
+}

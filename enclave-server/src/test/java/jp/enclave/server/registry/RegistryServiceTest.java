@@ -1,0 +1,93 @@
+package jp.enclave.server.registry;
+
+import static jp.enclave.server.Fixtures.AUDITOR;
+import static jp.enclave.server.Fixtures.RESEARCHER;
+import static jp.enclave.server.Fixtures.STEWARD;
+import static jp.enclave.server.Fixtures.TODAY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import jp.enclave.server.Fixtures;
+import jp.enclave.server.access.Refusal;
+import org.junit.jupiter.api.Test;
+
+class RegistryServiceTest {
+
+  @Test
+  void onlyAStewardRegistersAndTheDenialIsAudited() {
+    Fixtures f = new Fixtures();
+    for (var who : new jp.enclave.server.access.Caller[] {RESEARCHER, AUDITOR}) {
+      assertThatThrownBy(() -> f.registry.registerOrganisation(who,
+          Fixtures.org("org-x", CertificationType.TYPE_II, TODAY, TODAY.plusYears(1))))
+          .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.code()).isEqualTo("not-permitted"));
+    }
+    assertThat(f.registryStore.organisations()).isEmpty();
+    assertThat(f.audit.events()).containsExactly("access.denied", "access.denied");
+    assertThat(f.registry.organisations(AUDITOR)).isEmpty();
+  }
+
+  @Test
+  void everyInputProblemIsNamedAtOnce() {
+    Fixtures f = new Fixtures();
+    Organisation bad = new Organisation("Bad Id!", " ", CertificationType.TYPE_II, "", TODAY, TODAY.minusDays(1), 0);
+    assertThatThrownBy(() -> f.registry.registerOrganisation(STEWARD, bad))
+        .isInstanceOfSatisfying(Refusal.class, r -> {
+          assertThat(r.code()).isEqualTo("invalid-organisation");
+          assertThat(r.details()).hasSize(4).anyMatch(d -> d.startsWith("id 'Bad Id!'"))
+              .anyMatch(d -> d.contains("until " + TODAY.minusDays(1) + " is before"));
+        });
+    f.registry.registerOrganisation(STEWARD, Fixtures.org("org-a", CertificationType.TYPE_II, TODAY, TODAY.plusYears(1)));
+    Project noScope = new Project("p-1", "T", "org-a", "IRB-1", "purpose", "{\"projectId\":\"p-2\",\"tables\":{}}",
+        TODAY, TODAY.plusDays(10), Map.of(), 0);
+    assertThatThrownBy(() -> f.registry.registerProject(STEWARD, noScope))
+        .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.details())
+            .containsExactly("dataScope.projectId must be 'p-1'", "dataScope.tables: at least one table with its columns"));
+    Project notJson = new Project("p-1", "T", "org-zz", "IRB-1", "purpose", "{", TODAY, TODAY, Map.of(), 0);
+    assertThatThrownBy(() -> f.registry.registerProject(STEWARD, notJson))
+        .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.details())
+            .anyMatch(d -> d.startsWith("dataScope: not JSON")).anyMatch(d -> d.contains("no organisation 'org-zz'")));
+    assertThat(f.registryStore.projects()).isEmpty();
+  }
+
+  @Test
+  void aStaleEditIsRefusedAndChangesNothing() {
+    Fixtures f = new Fixtures();
+    Organisation v0 = f.registry.registerOrganisation(STEWARD,
+        Fixtures.org("org-a", CertificationType.TYPE_II, TODAY, TODAY.plusYears(1)));
+    Organisation renamed = new Organisation("org-a", "Renamed", v0.certificationType(), v0.certificationNumber(),
+        v0.certifiedFrom(), v0.certifiedUntil(), v0.version());
+    assertThat(f.registry.updateOrganisation(STEWARD, renamed).version()).isEqualTo(v0.version() + 1);
+    Organisation stale = new Organisation("org-a", "Other name", v0.certificationType(), v0.certificationNumber(),
+        v0.certifiedFrom(), v0.certifiedUntil(), v0.version());
+    assertThatThrownBy(() -> f.registry.updateOrganisation(STEWARD, stale))
+        .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.code()).isEqualTo("stale-edit"));
+    assertThat(f.registryStore.organisation("org-a").orElseThrow().name()).isEqualTo("Renamed");
+    assertThat(f.audit.events()).containsExactly("organisation.registered", "organisation.updated");
+  }
+
+  @Test
+  void aUserWithoutOrganisationIsRefused() {
+    Fixtures f = new Fixtures();
+    assertThatThrownBy(() -> f.registry.registerPerson(STEWARD, "u-9", "Nine", null))
+        .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.details())
+            .containsExactly("organisationId: every user belongs to a registered organisation"));
+    assertThat(f.registryStore.persons()).isEmpty();
+  }
+
+  @Test
+  void duplicatesAreRefused() {
+    Fixtures f = new Fixtures().eligible();
+    assertThatThrownBy(() -> f.registry.registerPerson(STEWARD, RESEARCHER.subject(), "Again", "org-a"))
+        .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.code()).isEqualTo("user-exists"));
+  }
+
+  @Test
+  void thePublicListShowsOnlyProjectsApprovedToday() {
+    Fixtures f = new Fixtures().eligible();
+    f.registry.registerProject(STEWARD, Fixtures.project("p-old", "org-a", TODAY.minusYears(2), TODAY.minusYears(1), Map.of()));
+    f.registry.registerProject(STEWARD, Fixtures.project("p-next", "org-a", TODAY.plusDays(1), TODAY.plusYears(1), Map.of()));
+    assertThat(f.registry.approvedProjects()).extracting(RegistryService.PublicProject::id).containsExactly("p-dm");
+    assertThat(f.registry.approvedProjects().get(0).organisation()).isEqualTo("Org org-a");
+  }
+}

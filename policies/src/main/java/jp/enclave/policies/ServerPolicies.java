@@ -1,0 +1,219 @@
+package jp.enclave.policies;
+
+import com.cedarpolicy.BasicAuthorizationEngine;
+import com.cedarpolicy.model.AuthorizationRequest;
+import com.cedarpolicy.model.AuthorizationResponse;
+import com.cedarpolicy.model.AuthorizationSuccessResponse;
+import com.cedarpolicy.model.Context;
+import com.cedarpolicy.model.ValidationRequest;
+import com.cedarpolicy.model.entity.Entities;
+import com.cedarpolicy.model.entity.Entity;
+import com.cedarpolicy.model.exception.AuthException;
+import com.cedarpolicy.model.exception.CacheException;
+import com.cedarpolicy.model.policy.Policy;
+import com.cedarpolicy.model.policy.PolicySet;
+import com.cedarpolicy.model.schema.Schema;
+import com.cedarpolicy.value.EntityTypeName;
+import com.cedarpolicy.value.EntityUID;
+import com.cedarpolicy.value.PrimBool;
+import com.cedarpolicy.value.PrimLong;
+import com.cedarpolicy.value.PrimString;
+import com.cedarpolicy.value.Value;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The enclave server's decisions (registry, sessions, audit) over {@code server.cedarschema} and
+ * {@code server.cedar}: a policy set of its own, so the gateway's schema and decisions stay as
+ * they are. A denial names the deciding forbid policies ({@code @id} = stable refusal code), or
+ * none when nothing permitted (deny by default).
+ *
+ * <p>Thread-safe: schema and policies are immutable after loading.
+ */
+public final class ServerPolicies {
+  public static final String SCHEMA_RESOURCE = "/jp/enclave/policies/server.cedarschema";
+  public static final String POLICIES_RESOURCE = "/jp/enclave/policies/server.cedar";
+
+  private static final EntityTypeName USER = type("EnclaveServer::User");
+  private static final EntityTypeName ROLE = type("EnclaveServer::Role");
+  private static final EntityTypeName ORG = type("EnclaveServer::Organisation");
+  private static final EntityTypeName PROJECT = type("EnclaveServer::Project");
+  private static final EntityTypeName SESSION = type("EnclaveServer::Session");
+  private static final EntityTypeName ACTION = type("EnclaveServer::Action");
+  private static final EntityUID REGISTRY = type("EnclaveServer::Registry").of("registry");
+  private static final EntityUID AUDIT = type("EnclaveServer::AuditTrail").of("audit");
+
+  /** The organisation a user belongs to, with its certification; {@link #NONE} for no organisation. */
+  public record Org(String id, String certificationType, Instant certifiedFrom, Instant certifiedUntil) {
+    public static final Org NONE = new Org("none", "none", Instant.EPOCH, Instant.EPOCH);
+
+    public Org {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(certificationType, "certificationType");
+      Objects.requireNonNull(certifiedFrom, "certifiedFrom");
+      Objects.requireNonNull(certifiedUntil, "certifiedUntil");
+    }
+  }
+
+  /** Who acts: roles from the identity provider; organisation, training and projects from the registry. */
+  public record Actor(String userId, Set<String> roles, Org org, Instant trainedUntil, Set<String> projects) {
+    public Actor {
+      Objects.requireNonNull(userId, "userId");
+      roles = Set.copyOf(roles);
+      Objects.requireNonNull(org, "org");
+      Objects.requireNonNull(trainedUntil, "trainedUntil");
+      projects = Set.copyOf(projects);
+    }
+  }
+
+  /** A project's approval period. */
+  public record ProjectTerm(String projectId, Instant approvedFrom, Instant approvedUntil) {}
+
+  private final BasicAuthorizationEngine cedar = new BasicAuthorizationEngine();
+  private final Schema schema;
+  private final PolicySet policies;
+  private final Map<String, String[]> annotations;
+
+  private ServerPolicies(Schema schema, PolicySet policies, Map<String, String[]> annotations) {
+    this.schema = schema;
+    this.policies = policies;
+    this.annotations = annotations;
+  }
+
+  public static ServerPolicies loadDefault() {
+    return load(PolicyEngine.resource(SCHEMA_RESOURCE), PolicyEngine.resource(POLICIES_RESOURCE));
+  }
+
+  public static ServerPolicies load(String schemaText, String policiesText) {
+    try {
+      Schema schema = Schema.parse(Schema.JsonOrCedar.Cedar, schemaText);
+      PolicySet set = PolicySet.parsePolicies(policiesText);
+      Map<String, String[]> notes = new HashMap<>();
+      Set<String> ids = new HashSet<>();
+      for (Policy p : set.policies) {
+        String id = p.getAnnotations().get("id");
+        String reason = p.getAnnotations().get("reason");
+        if (id == null || reason == null || !ids.add(id)) {
+          throw new PolicyException("policy " + p.getID() + " lacks an @id or @reason, or repeats @id " + id);
+        }
+        notes.put(p.getID(), new String[] {id, reason});
+      }
+      var validation = new BasicAuthorizationEngine().validate(new ValidationRequest(schema, set));
+      if (!validation.validationPassed()) {
+        throw new PolicyException("server policies do not validate against the schema: " + validation);
+      }
+      schema.cache();
+      set.cache();
+      return new ServerPolicies(schema, set, Map.copyOf(notes));
+    } catch (AuthException | CacheException e) {
+      throw new PolicyException("cannot load the server's Cedar policies: " + e.getMessage(), e);
+    }
+  }
+
+  /** The {@code @id}s of all loaded policies. */
+  public Set<String> policyIds() {
+    Set<String> out = new TreeSet<>();
+    annotations.values().forEach(a -> out.add(a[0]));
+    return out;
+  }
+
+  public Decision mayManageRegistry(Actor actor, Instant now) {
+    return decide(actor, "manageRegistry", REGISTRY, Set.of(), now, Map.of());
+  }
+
+  public Decision mayViewRegistry(Actor actor, Instant now) {
+    return decide(actor, "viewRegistry", REGISTRY, Set.of(), now, Map.of());
+  }
+
+  public Decision mayReadAudit(Actor actor, Instant now) {
+    return decide(actor, "readAudit", AUDIT, Set.of(), now, Map.of());
+  }
+
+  public Decision mayOpenSession(Actor actor, ProjectTerm project, String sessionKind, boolean onsiteTerminal,
+      Instant now) {
+    return decide(actor, "openSession", PROJECT.of(project.projectId()), Set.of(projectEntity(project)), now,
+        Map.of("sessionKind", new PrimString(sessionKind), "onsiteTerminal", new PrimBool(onsiteTerminal)));
+  }
+
+  public Decision mayEndSession(Actor actor, String sessionId, String ownerId, ProjectTerm project, Instant now) {
+    return sessionDecision("endSession", actor, sessionId, ownerId, project, now);
+  }
+
+  public Decision mayRevokeSession(Actor actor, String sessionId, String ownerId, ProjectTerm project, Instant now) {
+    return sessionDecision("revokeSession", actor, sessionId, ownerId, project, now);
+  }
+
+  private Decision sessionDecision(String action, Actor actor, String sessionId, String ownerId, ProjectTerm project,
+      Instant now) {
+    EntityUID session = SESSION.of(sessionId);
+    Entity entity = new Entity(session,
+        Map.of("project", PROJECT.of(project.projectId()), "owner", USER.of(ownerId)), Set.of());
+    return decide(actor, action, session, Set.of(entity, projectEntity(project)), now, Map.of());
+  }
+
+  private Decision decide(Actor actor, String action, EntityUID resource, Set<Entity> extra, Instant now,
+      Map<String, Value> moreContext) {
+    Set<Entity> entities = new HashSet<>(extra);
+    EntityUID user = USER.of(actor.userId());
+    EntityUID org = ORG.of(actor.org().id());
+    Set<EntityUID> parents = new HashSet<>();
+    for (String role : actor.roles()) {
+      parents.add(ROLE.of(role));
+      entities.add(new Entity(ROLE.of(role)));
+    }
+    for (String project : actor.projects()) {
+      EntityUID p = PROJECT.of(project);
+      parents.add(p);
+      if (entities.stream().noneMatch(e -> e.getEUID().equals(p))) {
+        // Membership edges need the project entity; its own facts are given only for the resource.
+        entities.add(projectEntity(new ProjectTerm(project, Instant.EPOCH, Instant.EPOCH)));
+      }
+    }
+    entities.add(new Entity(user, Map.of("org", org,
+        "trainedUntil", new PrimLong(actor.trainedUntil().getEpochSecond())), parents));
+    entities.add(new Entity(org, Map.of(
+        "certificationType", new PrimString(actor.org().certificationType()),
+        "certifiedFrom", new PrimLong(actor.org().certifiedFrom().getEpochSecond()),
+        "certifiedUntil", new PrimLong(actor.org().certifiedUntil().getEpochSecond())), Set.of()));
+    Map<String, Value> context = new HashMap<>(moreContext);
+    context.put("now", new PrimLong(now.getEpochSecond()));
+    AuthorizationRequest request = new AuthorizationRequest(
+        user, ACTION.of(action), resource, new Context(context), Optional.of(schema), true);
+    AuthorizationResponse response;
+    try {
+      response = cedar.isAuthorized(request, policies, new Entities(entities));
+    } catch (AuthException e) {
+      throw new PolicyException("policy evaluation failed: " + e.getMessage(), e);
+    }
+    AuthorizationSuccessResponse success = response.success
+        .orElseThrow(() -> new PolicyException("policy evaluation failed: " + response));
+    if (!success.getErrors().isEmpty()) {
+      throw new PolicyException("policy evaluation raised errors: " + success.getErrors());
+    }
+    Map<String, String> reasons = new LinkedHashMap<>();
+    for (String internalId : new TreeSet<>(success.getReason())) {
+      String[] a = annotations.get(internalId);
+      reasons.put(a == null ? internalId : a[0], a == null ? internalId : a[1]);
+    }
+    String reason = reasons.isEmpty() ? "no policy permits this (deny by default)" : String.join("; ", reasons.values());
+    return new Decision(success.isAllowed(), List.copyOf(reasons.keySet()), reason, List.of());
+  }
+
+  private static Entity projectEntity(ProjectTerm p) {
+    return new Entity(PROJECT.of(p.projectId()), Map.of(
+        "approvedFrom", new PrimLong(p.approvedFrom().getEpochSecond()),
+        "approvedUntil", new PrimLong(p.approvedUntil().getEpochSecond())), Set.of());
+  }
+
+  private static EntityTypeName type(String name) {
+    return EntityTypeName.parse(name).orElseThrow(() -> new PolicyException("bad entity type " + name));
+  }
+}
