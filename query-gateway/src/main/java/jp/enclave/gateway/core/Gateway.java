@@ -37,6 +37,12 @@ public final class Gateway implements AutoCloseable {
   private final InputGuard guard;
   private final Authorization authorization;
   private final Admission admission;
+  /** Waits for the worker's plans of the second column check (the wait is I/O: the planning is in the worker). */
+  private final java.util.concurrent.ExecutorService scanChecks = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "gateway-scan-check");
+    t.setDaemon(true);
+    return t;
+  });
   private final PolicyEngine policies;
   private final ScheduledExecutorService timer;
   private final Clock clock;
@@ -228,30 +234,51 @@ public final class Gateway implements AutoCloseable {
   /** {@code user}'s worker plans the text for the second column check (the result does not depend on who). */
   private Compiled compile(String sql, String user) {
     InputGuard.Prepared text = guard.check(sql);
-    SqlNode validated;
-    ColumnReads.Reads reads;
+    CatalogValidation.Validated v;
     try {
       SqlNode parsed = SqlParsing.parse(text.text());
       // Shape first: it bounds the tree's depth (with a position) before other passes recurse.
       new ShapeCheck(config).check(parsed);
       parsed = DuckDbSugar.expand(parsed, catalog);
-      CatalogValidation.Validated v = new CatalogValidation(catalog).resolve(parsed);
-      validated = v.node();
+      v = new CatalogValidation(catalog).resolve(parsed);
       // Validation turns bare niladic names (current_user) into calls: check the result again.
-      new ShapeCheck(config).check(validated);
-      reads = ColumnReads.of(catalog, v);
+      new ShapeCheck(config).check(v.node());
     } catch (GatewayRefusal r) {
       throw text.located(r);
     }
-    String duckSql = DuckDbUnparse.unparse(validated);
+    String duckSql = DuckDbUnparse.unparse(v.node());
     if (!DuckDbUnparse.reparses(duckSql)) {
       throw Refusals.denyConstruct(org.apache.calcite.sql.parser.SqlParserPos.ZERO,
           "A construct whose DuckDB form the gateway cannot reproduce faithfully");
     }
-    // Second, independent check: what DuckDB itself would scan. The policies decide on the union.
-    long s0 = System.nanoTime();
-    Map<String, java.util.Set<String>> scanned = scanCheck.scannedColumns(duckSql, planned -> explainInWorker(planned, user));
-    long scanNanos = System.nanoTime() - s0;
+    // Second, independent check: what DuckDB itself would scan, planned in the worker while the
+    // first check runs here. The policies decide on the union.
+    java.util.concurrent.atomic.AtomicLong checkNanos = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.CompletableFuture<Map<String, java.util.Set<String>>> scanning =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          long s0 = System.nanoTime();
+          try {
+            return scanCheck.scannedColumns(duckSql, planned -> explainInWorker(planned, user));
+          } finally {
+            checkNanos.set(System.nanoTime() - s0);
+          }
+        }, scanChecks);
+    ColumnReads.Reads reads;
+    try {
+      reads = ColumnReads.of(catalog, v);
+    } catch (GatewayRefusal r) {
+      throw text.located(r);
+    }
+    Map<String, java.util.Set<String>> scanned;
+    try {
+      scanned = scanning.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw e;
+    }
+    long scanNanos = checkNanos.get();
     Map<String, java.util.List<String>> onlyDuckDb = reads.missing(scanned, catalog);
     ColumnReads.Reads decided = onlyDuckDb.isEmpty() ? reads : reads.plus(scanned, catalog);
     Compiled c = new Compiled(text, reads, scanned, decided, duckSql, onlyDuckDb, scanNanos);
@@ -418,6 +445,7 @@ public final class Gateway implements AutoCloseable {
   @Override
   public void close() {
     timer.shutdownNow();
+    scanChecks.shutdownNow();
     try {
       workers.close();
     } finally {
