@@ -10,7 +10,6 @@ import com.cedarpolicy.model.ValidationResponse;
 import com.cedarpolicy.model.entity.Entities;
 import com.cedarpolicy.model.entity.Entity;
 import com.cedarpolicy.model.exception.AuthException;
-import com.cedarpolicy.model.policy.Policy;
 import com.cedarpolicy.model.policy.PolicySet;
 import com.cedarpolicy.model.schema.Schema;
 import com.cedarpolicy.value.CedarList;
@@ -25,7 +24,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,36 +70,8 @@ public final class PolicyEngine {
   }
 
   public static PolicyEngine load(String schemaText, String policiesText) {
-    try {
-      Schema schema = Schema.parse(Schema.JsonOrCedar.Cedar, schemaText);
-      PolicySet set = PolicySet.parsePolicies(policiesText);
-      Map<String, String[]> notes = new HashMap<>();
-      Set<String> ids = new HashSet<>();
-      for (Policy p : set.policies) {
-        Map<String, String> a = p.getAnnotations();
-        String id = a.get("id");
-        String reason = a.get("reason");
-        if (id == null || reason == null) {
-          throw new PolicyException("policy " + p.getID() + " lacks an @id or @reason annotation");
-        }
-        if (!ids.add(id)) {
-          throw new PolicyException("two policies share @id " + id);
-        }
-        notes.put(p.getID(), new String[] {id, reason});
-      }
-      PolicyEngine engine = new PolicyEngine(schema, set, Map.copyOf(notes));
-      ValidationResponse v = engine.validate();
-      if (!v.validationPassed()) {
-        throw new PolicyException("policies do not validate against the schema: " + v);
-      }
-      schema.cache();
-      set.cache();
-      return engine;
-    } catch (AuthException e) {
-      throw new PolicyException("cannot load Cedar policies: " + e.getMessage(), e);
-    } catch (com.cedarpolicy.model.exception.CacheException e) {
-      throw new PolicyException("cannot cache Cedar policies: " + e.getMessage(), e);
-    }
+    LoadedPolicies p = LoadedPolicies.load(schemaText, policiesText, "the Cedar policies");
+    return new PolicyEngine(p.schema(), p.policies(), p.annotations());
   }
 
   /** Strict validation of every policy against the schema. */

@@ -5,12 +5,9 @@ import com.cedarpolicy.model.AuthorizationRequest;
 import com.cedarpolicy.model.AuthorizationResponse;
 import com.cedarpolicy.model.AuthorizationSuccessResponse;
 import com.cedarpolicy.model.Context;
-import com.cedarpolicy.model.ValidationRequest;
 import com.cedarpolicy.model.entity.Entities;
 import com.cedarpolicy.model.entity.Entity;
 import com.cedarpolicy.model.exception.AuthException;
-import com.cedarpolicy.model.exception.CacheException;
-import com.cedarpolicy.model.policy.Policy;
 import com.cedarpolicy.model.policy.PolicySet;
 import com.cedarpolicy.model.schema.Schema;
 import com.cedarpolicy.value.EntityTypeName;
@@ -93,29 +90,8 @@ public final class ServerPolicies {
   }
 
   public static ServerPolicies load(String schemaText, String policiesText) {
-    try {
-      Schema schema = Schema.parse(Schema.JsonOrCedar.Cedar, schemaText);
-      PolicySet set = PolicySet.parsePolicies(policiesText);
-      Map<String, String[]> notes = new HashMap<>();
-      Set<String> ids = new HashSet<>();
-      for (Policy p : set.policies) {
-        String id = p.getAnnotations().get("id");
-        String reason = p.getAnnotations().get("reason");
-        if (id == null || reason == null || !ids.add(id)) {
-          throw new PolicyException("policy " + p.getID() + " lacks an @id or @reason, or repeats @id " + id);
-        }
-        notes.put(p.getID(), new String[] {id, reason});
-      }
-      var validation = new BasicAuthorizationEngine().validate(new ValidationRequest(schema, set));
-      if (!validation.validationPassed()) {
-        throw new PolicyException("server policies do not validate against the schema: " + validation);
-      }
-      schema.cache();
-      set.cache();
-      return new ServerPolicies(schema, set, Map.copyOf(notes));
-    } catch (AuthException | CacheException e) {
-      throw new PolicyException("cannot load the server's Cedar policies: " + e.getMessage(), e);
-    }
+    LoadedPolicies p = LoadedPolicies.load(schemaText, policiesText, "the server's Cedar policies");
+    return new ServerPolicies(p.schema(), p.policies(), p.annotations());
   }
 
   /** The {@code @id}s of all loaded policies. */

@@ -124,8 +124,9 @@ final class ColumnReads {
   private static Map<String, Set<String>> relationalReads(ProjectCatalog catalog, CatalogValidation.Validated v) {
     RelOptCluster cluster = RelOptCluster.create(new HepPlanner(HepProgram.builder().build()),
         new RexBuilder(catalog.typeFactory()));
+    // A project catalog holds tables only, so no view is ever expanded; one would be a refusal.
     SqlToRelConverter converter = new SqlToRelConverter((type, query, schema, path) -> {
-      throw new UnsupportedOperationException("views are not part of a project catalog");
+      throw Refusals.denyInvalid(SqlParserPos.ZERO, "the query names a view; a project has tables only");
     }, v.validator(), catalog.catalogReader(), cluster, StandardConvertletTable.INSTANCE,
         SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(true));
     RelNode rel;

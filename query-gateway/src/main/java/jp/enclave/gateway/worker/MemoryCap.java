@@ -57,8 +57,4 @@ public interface MemoryCap {
     out.addAll(command);
     return out;
   }
-
-  static boolean writable(Path p) {
-    return Files.isWritable(p);
-  }
 }
