@@ -1,7 +1,5 @@
 package jp.enclave.gateway.worker;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
