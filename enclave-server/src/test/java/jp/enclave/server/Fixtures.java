@@ -47,7 +47,7 @@ public final class Fixtures {
   public final GatewayTokens tokens = GatewayTokens.ephemeral(java.time.Duration.ofMinutes(15));
   public final RegistryService registry = new RegistryService(registryStore, access, audit, clock);
   public final SessionService sessions = new SessionService(sessionStore, registryStore, access, audit, tokens,
-      "127.0.0.1:47470", clock);
+      jp.enclave.server.sessions.Gateways.fixed("127.0.0.1:47470"), clock);
 
   /** An eligible world: a Type II organisation, a trained researcher, an approved project they belong to. */
   public Fixtures eligible() {

@@ -45,6 +45,12 @@ public final class Refusals {
     return new Refusal("unauthenticated", Refusal.Kind.UNAUTHENTICATED, "not signed in: " + why, List.of());
   }
 
+  /** A gateway endpoint called without the credential the server gave that project's gateway. */
+  public static Refusal gatewayCredential(String project, String why) {
+    return new Refusal("gateway-credential-invalid", Refusal.Kind.UNAUTHENTICATED,
+        "not the gateway of project " + project + ": " + why, List.of());
+  }
+
   public static Refusal idempotencyKeyMissing() {
     return new Refusal("idempotency-key-missing", Refusal.Kind.INVALID,
         "a POST needs an Idempotency-Key header (a fresh UUID per intended change)", List.of());

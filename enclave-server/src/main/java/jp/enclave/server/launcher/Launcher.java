@@ -13,7 +13,8 @@ import java.util.Map;
  * ({@code -Denclave.db.url=...}, {@code -Denclave.oidc.issuer=...}).
  *
  * <pre>java -cp enclave-server-launcher.jar:launcher-lib/* jp.enclave.server.launcher.Launcher
- *     --home DIR --war enclave-server.war --payara payara-micro.jar --keycloak keycloak-26.x [--port 8080]</pre>
+ *     --home DIR --war enclave-server.war --payara payara-micro.jar --keycloak keycloak-26.x [--port 8080]
+ *     [--gateway-jar query-gateway-cli.jar [--gateway-home DIR]]</pre>
  */
 public final class Launcher {
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -40,6 +41,14 @@ public final class Launcher {
     Map<String, String> defaults = new HashMap<>(config);
     defaults.putIfAbsent("enclave.keys.dir", serverDir.resolve("keys").toString());
     defaults.putIfAbsent("enclave.gateway.address", gateway);
+    // Managed gateways: the server starts each project's gateway from this jar with only the
+    // gateway zone's home (where the data holder exports extracts).
+    if (opts.containsKey("gateway-jar")) {
+      defaults.putIfAbsent("enclave.gateways.jar", Path.of(opts.get("gateway-jar")).toAbsolutePath().toString());
+      defaults.putIfAbsent("enclave.gateways.home",
+          Path.of(opts.getOrDefault("gateway-home", home.resolve("gateway").toString())).toAbsolutePath().toString());
+      defaults.putIfAbsent("enclave.gateways.server-url", "http://127.0.0.1:" + port + "/");
+    }
     Map<String, String> props = PayaraServer.properties(db, idp, defaults);
     System.out.println("starting Payara Micro on port " + port + " ...");
     PayaraServer server = l.add(PayaraServer.start(payara, war, port, props, serverDir));
@@ -92,7 +101,7 @@ public final class Launcher {
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
         throw new IllegalArgumentException("usage: --home DIR --war WAR --payara JAR --keycloak DIR [--port N] "
-            + "[--keycloak-port N] [--gateway HOST:PORT]; bad argument " + args[i]);
+            + "[--keycloak-port N] [--gateway HOST:PORT | --gateway-jar JAR [--gateway-home DIR]]; bad argument " + args[i]);
       }
       out.put(args[i].substring(2), args[++i]);
     }

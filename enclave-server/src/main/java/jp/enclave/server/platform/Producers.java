@@ -31,9 +31,6 @@ public class Producers {
   @Inject
   @ConfigProperty(name = "enclave.session.token-minutes", defaultValue = "15")
   int tokenMinutes;
-  @Inject
-  @ConfigProperty(name = "enclave.gateway.address", defaultValue = "127.0.0.1:47470")
-  String gatewayAddress;
 
   @Produces
   @Singleton
@@ -70,8 +67,8 @@ public class Producers {
   @Produces
   @Singleton
   SessionService sessions(JpaSessionStore store, JpaRegistryStore registry, Access access, JpaAuditTrail audit,
-      GatewayTokens tokens, Clock clock) {
-    return new SessionService(store, registry, access, audit, tokens, gatewayAddress, clock);
+      GatewayTokens tokens, jp.enclave.server.gateways.GatewayManager gateways, Clock clock) {
+    return new SessionService(store, registry, access, audit, tokens, gateways, clock);
   }
 
   @Produces

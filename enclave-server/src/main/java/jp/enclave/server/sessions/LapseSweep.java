@@ -7,8 +7,8 @@ import java.util.logging.Logger;
 
 /**
  * Once a minute, ends the sessions whose approval, certification or training has lapsed (one
- * transaction: each revocation and its audit row together). Stopping their queries at a running
- * gateway within seconds needs the gateway to learn of it; that is a later change.
+ * transaction: each revocation and its audit row together). The project's gateway learns of it
+ * from its session feed within a second and stops their queries.
  */
 @Singleton
 public class LapseSweep {

@@ -31,17 +31,17 @@ public final class SessionService {
   private final Access access;
   private final AuditTrail audit;
   private final GatewayTokens tokens;
-  private final String gatewayAddress;
+  private final Gateways gateways;
   private final Clock clock;
 
   public SessionService(SessionStore sessions, RegistryStore registry, Access access, AuditTrail audit,
-      GatewayTokens tokens, String gatewayAddress, Clock clock) {
+      GatewayTokens tokens, Gateways gateways, Clock clock) {
     this.sessions = sessions;
     this.registry = registry;
     this.access = access;
     this.audit = audit;
     this.tokens = tokens;
-    this.gatewayAddress = gatewayAddress;
+    this.gateways = gateways;
     this.clock = clock;
   }
 
@@ -129,6 +129,9 @@ public final class SessionService {
         List.copyOf(new TreeSet<>(c.roles())), org.id(), org.certificationType().wire(),
         Access.endOf(org.certifiedUntil()), s.id()), now);
     Session moved = move(c, s, t, null);
+    gateways.tokenIssued(moved, token, now.plus(tokens.ttl()));
+    // The project's gateway (started now if it is not running) and its actual port.
+    String gatewayAddress = gateways.addressFor(p.id());
     String jdbc = "jdbc:arrow-flight-sql://" + gatewayAddress + "/?useEncryption=false&token="
         + URLEncoder.encode(token, StandardCharsets.UTF_8);
     return new Opened(moved, token, now.plus(tokens.ttl()), gatewayAddress, jdbc);
@@ -137,6 +140,9 @@ public final class SessionService {
   private Session move(Caller c, Session s, Transition t, String reason) {
     Session moved = s.moved(t.to(), clock.instant(), c.subject(), reason);
     sessions.update(moved);
+    if (t.to() == SessionState.ENDED || t.to() == SessionState.REVOKED) {
+      gateways.sessionEnded(moved);
+    }
     audit.record(c.subject(), t.auditEvent(), "session/" + s.id(), reason == null
         ? Map.of("project", s.projectId(), "kind", s.kind().wire())
         : Map.of("project", s.projectId(), "kind", s.kind().wire(), "reason", reason));

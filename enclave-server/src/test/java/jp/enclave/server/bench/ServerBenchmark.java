@@ -40,10 +40,17 @@ public final class ServerBenchmark {
     Path dir = Files.createTempDirectory("enclave-bench");
     Path target = Path.of(System.getProperty("enclave.target", "enclave-server/target"));
     int port = 18380;
+    int rounds = arg(args, "--gateway-rounds", 20);
+    // The managed gateway serves a real extract the data holder's pipeline provisions and exports.
+    Path gatewayHome = dir.resolve("gateway");
+    GatewayFigures.provision(dir.resolve("holder"), gatewayHome, "p-bench");
+    Map<String, String> gateways = Map.of("enclave.gateways.jar", System.getProperty("enclave.gateway.jar"),
+        "enclave.gateways.home", gatewayHome.toString(), "enclave.gateways.server-url", "http://127.0.0.1:" + port + "/",
+        "enclave.gateways.stop-grace-seconds", "1", "enclave.gateways.options", "--memory-limit 1GB --max-workers 2");
     try (Database db = Database.Embedded.start(dir.resolve("pg"));
         IdentityProvider idp = IdentityProvider.Keycloak.start(target.resolve("keycloak-26.7.3"), 18381, dir);
         PayaraServer server = PayaraServer.start(target.resolve("payara-micro.jar"), target.resolve("enclave-server.war"),
-            port, PayaraServer.properties(db, idp, Map.of()), dir)) {
+            port, PayaraServer.properties(db, idp, gateways), dir)) {
       String base = "http://localhost:" + port + "/";
       String steward = Accounts.accessToken(idp.issuer(), Accounts.STEWARD);
       long[] grant = new long[10];
@@ -59,14 +66,20 @@ public final class ServerBenchmark {
       System.out.printf("token grant from Keycloak (password grant, researcher): median %.1f ms of %d%n",
           median(grant) / 1e6, grant.length);
       long[] bookOpen = new long[20];
+      List<String> opened = new ArrayList<>();
       for (int i = 0; i < bookOpen.length; i++) {
         long t = System.nanoTime();
         String id = json(send(post(base + "api/sessions", researcher, "{\"projectId\":\"p-bench\"}")), "id");
         send(post(base + "api/sessions/" + id + "/open", researcher, null));
         bookOpen[i] = System.nanoTime() - t;
+        opened.add(id);
       }
-      System.out.printf("book + open a session (token issued): median %.1f ms of %d%n",
+      System.out.printf("book + open a session (token issued; the first also starts the gateway): median %.1f ms of %d%n",
           median(bookOpen) / 1e6, bookOpen.length);
+      for (String id : opened) {
+        send(post(base + "api/sessions/" + id + "/end", researcher, "{}"));
+      }
+      new GatewayFigures(base, researcher, steward, rounds).run();
 
       Result baseline = run("GET /health/live (baseline)", clients, seconds,
           i -> HttpRequest.newBuilder(URI.create(base + "health/live")).GET().build());

@@ -31,6 +31,7 @@ public final class Services implements BeforeAllCallback, ExtensionContext.Store
         st.execute("drop schema public cascade");
         st.execute("create schema public");
       }
+      writeProperties(context);
       return;
     }
     Path dir = Path.of(System.getProperty("enclave.it.dir", "target/it"));
@@ -39,8 +40,26 @@ public final class Services implements BeforeAllCallback, ExtensionContext.Store
     db = Database.Embedded.start(Files.createTempDirectory(dir, "pg"));
     idp = IdentityProvider.Keycloak.start(Path.of(System.getProperty("enclave.keycloak.home")), freePort(), dir);
     System.out.printf("services up in %.1f s: %s, %s%n", (System.nanoTime() - t0) / 1e9, db.jdbcUrl(), idp.issuer());
-    PayaraServer.writeProperties(PayaraServer.properties(db, idp, Map.of()), dir.resolve("server.properties"));
+    writeProperties(context);
     context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(Services.class.getName(), this);
+  }
+
+  /**
+   * The properties Payara Micro starts with for this test class: the services', plus what the
+   * class's own static {@code serverProperties()} adds (e.g. the managed gateways' jar and home).
+   */
+  @SuppressWarnings("unchecked")
+  private static void writeProperties(ExtensionContext context) throws Exception {
+    Map<String, String> extra = Map.of();
+    try {
+      var m = context.getRequiredTestClass().getDeclaredMethod("serverProperties");
+      m.setAccessible(true);
+      extra = (Map<String, String>) m.invoke(null);
+    } catch (NoSuchMethodException e) {
+      // the defaults only
+    }
+    Path dir = Path.of(System.getProperty("enclave.it.dir", "target/it"));
+    PayaraServer.writeProperties(PayaraServer.properties(db, idp, extra), dir.resolve("server.properties"));
   }
 
   @Override

@@ -20,14 +20,14 @@ final class Authorization {
 
   private final PolicyEngine policies;
   private final ProjectCatalog catalog;
-  private final ProjectFacts project;
+  private volatile ProjectFacts project;
 
   /**
    * Decisions already made, keyed by everything they depend on except the clock. The policies
    * compare the clock only against the certification and approval end dates, so a decision made
    * while both lie ahead stays exact until the earlier of them; entries are not used after it.
    */
-  private record Key(jp.enclave.policies.Subject subject, String kind, String table, Map<String, String> labels) {}
+  private record Key(ProjectFacts facts, jp.enclave.policies.Subject subject, String kind, String table, Map<String, String> labels) {}
 
   private record Cached(Decision decision, Instant validUntil) {}
 
@@ -40,9 +40,16 @@ final class Authorization {
     this.project = project;
   }
 
+  /** The server's new facts: decisions made on the old ones are dropped. */
+  void project(ProjectFacts facts) {
+    this.project = facts;
+    cache.clear();
+  }
+
   Outcome authorize(GatewaySession session, ColumnReads.Reads reads, Instant now) {
+    ProjectFacts project = this.project;
     String kind = session.kind().label();
-    Decision query = cached(new Key(session.subject(), kind, null, Map.of()), now,
+    Decision query = cached(new Key(project, session.subject(), kind, null, Map.of()), now,
         () -> policies.mayQuery(session.subject(), project, kind, now));
     if (!query.allowed()) {
       throw Refusals.denyQueryPolicy(query.reason());
@@ -55,7 +62,7 @@ final class Authorization {
       for (String column : t.getValue().keySet()) {
         labels.put(column, table.column(column).orElseThrow().sensitivity().label());
       }
-      Decision read = cached(new Key(session.subject(), kind, table.name(), Map.copyOf(labels)), now,
+      Decision read = cached(new Key(project, session.subject(), kind, table.name(), Map.copyOf(labels)), now,
           () -> policies.mayRead(session.subject(), project, kind, now, table.name(), labels));
       if (!read.allowed()) {
         SqlParserPos pos = read.deniedColumns().isEmpty() ? SqlParserPos.ZERO
@@ -80,8 +87,8 @@ final class Authorization {
       return c.decision();
     }
     Decision d = decide.get();
-    Instant validUntil = key.subject().certifiedUntil().isBefore(project.approvedUntil())
-        ? key.subject().certifiedUntil() : project.approvedUntil();
+    Instant validUntil = key.subject().certifiedUntil().isBefore(key.facts().approvedUntil())
+        ? key.subject().certifiedUntil() : key.facts().approvedUntil();
     if (now.isBefore(validUntil)) {
       if (cache.size() >= CACHE_LIMIT) {
         cache.clear();

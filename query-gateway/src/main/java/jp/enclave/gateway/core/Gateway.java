@@ -47,6 +47,50 @@ public final class Gateway implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final Clock clock;
   private final com.google.common.cache.Cache<String, Compiled> compiledQueries;
+  private final SessionLiveness liveness;
+  /** Executions in progress per session, so ending a session can cancel them. */
+  private final Map<String, java.util.Set<Execution>> running = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * One execution from admission to close, registered before DuckDB starts so that ending its
+   * session stops it even while the worker is still computing its first batch.
+   */
+  private static final class Execution {
+    final String queryId;
+    final java.util.concurrent.atomic.AtomicReference<Runnable> stop = new java.util.concurrent.atomic.AtomicReference<>();
+    volatile RunningQuery query;
+    volatile String endedReason;
+    volatile boolean done;
+
+    Execution(String queryId) {
+      this.queryId = queryId;
+    }
+
+    /** Stops it for its session's end; false if it had finished. */
+    synchronized boolean end(String reason) {
+      if (done) {
+        return false;
+      }
+      endedReason = reason;
+      RunningQuery q = query;
+      if (q != null) {
+        return q.endSession(reason);
+      }
+      Runnable s = stop.get();
+      if (s != null) {
+        s.run();
+      }
+      return true;
+    }
+
+    synchronized void attach(RunningQuery q) {
+      query = q;
+      if (endedReason != null) {
+        q.endSession(endedReason);
+      }
+    }
+  }
+  private volatile ProjectFacts projectFacts;
   /** Characters of query text (as sent plus as rewritten) whose checked form is kept: about 32 MB. */
   private static final long COMPILED_CHARS_KEPT = 16_000_000;
 
@@ -68,8 +112,9 @@ public final class Gateway implements AutoCloseable {
         });
     this.guard = new InputGuard(config, catalog.reservedNames());
     this.policies = policies;
-    this.authorization = new Authorization(policies, catalog,
-        new ProjectFacts(manifest.projectId(), config.projectApprovedUntil(), config.freeTextOnsite()));
+    this.projectFacts = new ProjectFacts(manifest.projectId(), config.projectApprovedUntil(), config.freeTextOnsite());
+    this.authorization = new Authorization(policies, catalog, projectFacts);
+    this.liveness = new SessionLiveness(clock);
     this.scanCheck = new ScanCheck(catalog);
     this.admission = new Admission(config.maxConcurrentQueries(), config.maxQueriesPerUser(), config.maxQueriesPerSession());
     java.util.concurrent.ScheduledThreadPoolExecutor timeouts = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
@@ -168,6 +213,7 @@ public final class Gateway implements AutoCloseable {
       if (!session.expiresAt().isAfter(now)) {
         throw Refusals.denyToken("the session has expired");
       }
+      requireLive(session);
       Compiled compiled = compiledQueries.getIfPresent(sql);
       boolean compiledBefore = compiled != null;
       if (compiled == null) {
@@ -329,7 +375,12 @@ public final class Gateway implements AutoCloseable {
     Admission.Ticket ticket = null;
     jp.enclave.gateway.worker.ExecutionWorker.Call call = null;
     ScheduledFuture<?> timeout = null;
+    Execution execution = new Execution(plan.queryId());
+    String sessionId = plan.session().sessionId();
     try {
+      // A plan made earlier (a ticket, a prepared statement) runs only while its session lives.
+      requireLive(plan.session());
+      running.computeIfAbsent(sessionId, k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(execution);
       ticket = admission.enter(plan.session(), config.queryTimeout());
       AtomicBoolean timedOut = new AtomicBoolean();
       java.util.concurrent.atomic.AtomicReference<Runnable> stop = new java.util.concurrent.atomic.AtomicReference<>();
@@ -346,13 +397,17 @@ public final class Gateway implements AutoCloseable {
         call = workers.forUser(plan.session().userId()).open(sql, config.arrowBatchRows(), config.queryTimeout(),
             allocator, s -> {
               stop.set(s);
-              if (timedOut.get()) {
+              execution.stop.set(s);
+              if (timedOut.get() || execution.endedReason != null) {
                 s.run();
               }
             });
       } catch (jp.enclave.gateway.worker.ExecutionWorker.Failure f) {
         if (timedOut.get()) {
           throw Refusals.denyTimeout(config.queryTimeout());
+        }
+        if (execution.endedReason != null) {
+          throw Refusals.cancelSessionEnded(execution.endedReason);
         }
         throw stopped(f.death(), f.getMessage());
       }
@@ -361,8 +416,12 @@ public final class Gateway implements AutoCloseable {
         throw Refusals.denyTimeout(config.queryTimeout());
       }
       audit.awaitDurable(plan.auditSeq());
-      return new RunningQuery(this, plan, call, ticket, start, timeout, timedOut, audited ? audit : null);
+      RunningQuery q = new RunningQuery(this, plan, call, ticket, start, timeout, timedOut, audited ? audit : null);
+      // The session may have ended meanwhile: then the query is stopped at once.
+      execution.attach(q);
+      return q;
     } catch (IOException | RuntimeException e) {
+      forget(sessionId, execution);
       if (timeout != null) {
         timeout.cancel(false);
       }
@@ -372,7 +431,9 @@ public final class Gateway implements AutoCloseable {
       if (ticket != null) {
         admission.leave(ticket);
       }
-      GatewayRefusal r = e instanceof GatewayRefusal g ? g : Refusals.denyExecution(sanitize(e.getMessage()));
+      GatewayRefusal r = e instanceof GatewayRefusal g ? g
+          : execution.endedReason != null ? Refusals.cancelSessionEnded(execution.endedReason)
+          : Refusals.denyExecution(sanitize(e.getMessage()));
       if (audited) {
         Map<String, Object> data = sessionData(plan.queryId(), plan.session());
         data.put("outcome", RunningQuery.outcomeOf(r));
@@ -419,8 +480,116 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  void finished(Admission.Ticket ticket) {
+  void finished(RunningQuery q, Admission.Ticket ticket) {
+    java.util.Set<Execution> set = running.get(q.plan().session().sessionId());
+    if (set != null) {
+      set.stream().filter(e -> e.query == q).findFirst().ifPresent(e -> forget(q.plan().session().sessionId(), e));
+    }
     admission.leave(ticket);
+  }
+
+  private void forget(String sessionId, Execution e) {
+    synchronized (e) {
+      e.done = true;
+    }
+    running.computeIfPresent(sessionId, (k, set) -> {
+      set.remove(e);
+      return set.isEmpty() ? null : set;
+    });
+  }
+
+  /**
+   * Refuses a session that may no longer use the gateway: ended, revoked or lapsed at the enclave
+   * server, not listed as open by it, or not confirmable because the server has been unreachable
+   * too long. Every front end calls this on each request (the planner and executor call it too).
+   */
+  public void requireLive(GatewaySession session) {
+    SessionLiveness.Verdict v = liveness.check(session.sessionId());
+    if (v != null) {
+      throw v.serverUnreachable() ? Refusals.denyServerUnreachable(v.reason()) : Refusals.denySessionEnded(v.reason());
+    }
+  }
+
+  /** Whether the session may still be used (see {@link #requireLive}); never asks the server. */
+  public boolean isLive(String sessionId) {
+    if (liveness.ended(sessionId) != null) {
+      return false;
+    }
+    return !liveness.followsServer() || liveness.announced().contains(sessionId);
+  }
+
+  /**
+   * Ends a session here: its next request is refused ({@code GW-SESSION-ENDED}) and its running
+   * queries are cancelled. Audited once as {@code session.ended} with the reason and the queries
+   * cancelled. Returns how many were cancelled.
+   */
+  public int endSession(String sessionId, String reason) {
+    boolean first = liveness.end(sessionId, reason);
+    java.util.List<String> cancelled = new java.util.ArrayList<>();
+    java.util.Set<Execution> executions = running.get(sessionId);
+    if (executions != null) {
+      for (Execution e : java.util.List.copyOf(executions)) {
+        if (e.end(reason) && !cancelled.contains(e.queryId)) {
+          cancelled.add(e.queryId);
+        }
+      }
+    }
+    if (first || !cancelled.isEmpty()) {
+      Map<String, Object> data = new LinkedHashMap<>();
+      data.put("project", projectId());
+      data.put("session", sessionId);
+      data.put("reason", reason);
+      data.put("cancelledQueries", cancelled);
+      audit.append("session.ended", data);
+    }
+    return cancelled.size();
+  }
+
+  /**
+   * Follows the enclave server: from now on a session is live only while {@link #sessionsOpen}
+   * lists it, and only while that list is younger than {@code staleAfter}. {@code refreshNow} is
+   * run (on the request's thread) when a session not listed yet presents itself.
+   */
+  public void followServer(java.time.Duration staleAfter, Runnable refreshNow) {
+    liveness.followServer(staleAfter, refreshNow);
+  }
+
+  /**
+   * The server's current list of open sessions, as of {@code at}. Sessions listed before and
+   * missing now have ended at the server: they are ended here with {@code goneReason}.
+   */
+  public void sessionsOpen(java.util.Set<String> open, Instant at, String goneReason) {
+    for (String was : liveness.announced()) {
+      if (!open.contains(was)) {
+        endSession(was, goneReason);
+      }
+    }
+    liveness.confirmed(open, at);
+  }
+
+  /** When the server's session list was last confirmed (EPOCH if never). */
+  public Instant sessionsConfirmedAt() {
+    return liveness.confirmedAt();
+  }
+
+  /** The project's approval as the policies see it now. */
+  public ProjectFacts projectFacts() {
+    return projectFacts;
+  }
+
+  /** New facts from the enclave server (approval end, free text onsite): decided with from the next query on; audited when they change. */
+  public void updateProjectFacts(Instant approvedUntil, boolean freeTextOnsite) {
+    ProjectFacts now = new ProjectFacts(projectId(), approvedUntil, freeTextOnsite);
+    if (now.equals(projectFacts)) {
+      return;
+    }
+    projectFacts = now;
+    authorization.project(now);
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("project", projectId());
+    data.put("approvedUntil", approvedUntil.toString());
+    data.put("freeTextOnsite", freeTextOnsite);
+    audit.append("project.facts", data);
   }
 
   /** DuckDB's message without paths of the private scratch. */

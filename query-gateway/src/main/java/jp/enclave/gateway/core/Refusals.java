@@ -181,6 +181,24 @@ public final class Refusals {
         "The session token is for project " + tokenProject + ", not for the project this gateway serves.");
   }
 
+  /** A session the enclave server ended, revoked or let lapse, or does not list as open: refused before anything runs. */
+  public static GatewayRefusal denySessionEnded(String reason) {
+    return whole("GW-SESSION-ENDED", Kind.PERMISSION_DENIED,
+        "The session is no longer open (" + reason + "); open a new session in the enclave portal.");
+  }
+
+  /** The same, for a query that was running when its session ended: it is cancelled. */
+  public static GatewayRefusal cancelSessionEnded(String reason) {
+    return whole("GW-SESSION-ENDED", Kind.CANCELLED,
+        "The query was cancelled because its session ended (" + reason + ").");
+  }
+
+  /** The gateway cannot confirm sessions with the enclave server for longer than it may go on without it. */
+  public static GatewayRefusal denyServerUnreachable(String reason) {
+    return whole("GW-SERVER-UNREACHABLE", Kind.RESOURCE_EXHAUSTED,
+        "The gateway cannot reach the enclave server: " + reason + "; try again shortly.");
+  }
+
   public static GatewayRefusal denyUnknownHandle(String what) {
     return whole("GW-UNKNOWN-HANDLE", Kind.NOT_FOUND,
         "The " + what + " is unknown, expired, already used or belongs to another session.");

@@ -30,6 +30,7 @@ public final class RunningQuery implements AutoCloseable {
   private final ScheduledFuture<?> timeout;
   private final AtomicBoolean timedOut;
   private final AtomicBoolean cancelled = new AtomicBoolean();
+  private volatile String sessionEnded;
   private long rows;
   private boolean exhausted;
   private GatewayRefusal failure;
@@ -90,6 +91,10 @@ public final class RunningQuery implements AutoCloseable {
       failure = Refusals.denyTimeout(gateway.config().queryTimeout());
       throw failure;
     }
+    if (sessionEnded != null) {
+      failure = Refusals.cancelSessionEnded(sessionEnded);
+      throw failure;
+    }
     if (cancelled.get()) {
       failure = Refusals.denyCancelled();
       throw failure;
@@ -99,6 +104,8 @@ public final class RunningQuery implements AutoCloseable {
   private GatewayRefusal fail(Exception e) {
     if (timedOut.get()) {
       failure = Refusals.denyTimeout(gateway.config().queryTimeout());
+    } else if (sessionEnded != null) {
+      failure = Refusals.cancelSessionEnded(sessionEnded);
     } else {
       failure = gateway.stopped(call.death(), e.getMessage());
     }
@@ -110,6 +117,20 @@ public final class RunningQuery implements AutoCloseable {
     if (cancelled.compareAndSet(false, true)) {
       call.cancel();
     }
+  }
+
+  /** Its session ended: stop DuckDB now; the next batch asked for is refused with GW-SESSION-ENDED. False if it had finished. */
+  boolean endSession(String reason) {
+    synchronized (this) {
+      if (closed) {
+        return false;
+      }
+    }
+    sessionEnded = reason;
+    if (cancelled.compareAndSet(false, true)) {
+      call.cancel();
+    }
+    return true;
   }
 
   public long rows() {
@@ -130,11 +151,14 @@ public final class RunningQuery implements AutoCloseable {
       outcome = Outcome.TIMED_OUT;
     } else if (cancelled.get()) {
       outcome = Outcome.CANCELLED;
+      if (sessionEnded != null) {
+        failure = Refusals.cancelSessionEnded(sessionEnded);
+      }
     } else {
       outcome = exhausted ? Outcome.COMPLETED : Outcome.CLOSED_EARLY;
     }
     call.close();
-    gateway.finished(ticket);
+    gateway.finished(this, ticket);
     if (auditLog == null) {
       return;
     }

@@ -45,11 +45,19 @@ final class BearerTokenAuthenticator implements CallHeaderAuthenticator {
     String identity = identity(token);
     GatewaySession cached = sessions.get(identity);
     if (cached != null && cached.expiresAt().isAfter(clock.instant())) {
+      try {
+        // Every call: a session ended at the enclave server is refused here, whatever its token says.
+        gateway.requireLive(cached);
+      } catch (GatewayRefusal r) {
+        sessions.remove(identity);
+        throw rejected(r, identity);
+      }
       return () -> identity;
     }
     sessions.remove(identity);
     try {
       GatewaySession s = verifier.verify(token);
+      gateway.requireLive(s);
       sessions.put(identity, s);
       Map<String, Object> data = new LinkedHashMap<>();
       data.put("user", s.userId());
@@ -61,10 +69,14 @@ final class BearerTokenAuthenticator implements CallHeaderAuthenticator {
       gateway.auditEvent("session.authenticated", data);
       return () -> identity;
     } catch (GatewayRefusal r) {
-      gateway.auditEvent("session.rejected", Map.of("code", r.code(), "reason", r.refusal().message(),
-          "tokenSha256", identity));
-      throw FlightErrors.toFlight(r);
+      throw rejected(r, identity);
     }
+  }
+
+  private RuntimeException rejected(GatewayRefusal r, String identity) {
+    gateway.auditEvent("session.rejected", Map.of("code", r.code(), "reason", r.refusal().message(),
+        "tokenSha256", identity));
+    return FlightErrors.toFlight(r);
   }
 
   /** The verified session behind a peer identity, if it is still valid. */
@@ -73,6 +85,11 @@ final class BearerTokenAuthenticator implements CallHeaderAuthenticator {
     if (s == null || !s.expiresAt().isAfter(clock.instant())) {
       throw CallStatus.UNAUTHENTICATED.withDescription("GW-TOKEN-INVALID: the session is unknown or has expired")
           .toRuntimeException();
+    }
+    try {
+      gateway.requireLive(s);
+    } catch (GatewayRefusal r) {
+      throw FlightErrors.toFlight(r);
     }
     return s;
   }

@@ -11,7 +11,6 @@ import jp.enclave.gateway.core.GatewaySession;
 import jp.enclave.gateway.core.ProjectCatalog;
 import jp.enclave.gateway.core.Refusals;
 import jp.enclave.policies.Decision;
-import jp.enclave.policies.ProjectFacts;
 import org.apache.arrow.flight.sql.FlightSqlColumnMetadata;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -30,13 +29,10 @@ final class CatalogBrowser {
 
   private final Gateway gateway;
   private final Clock clock;
-  private final ProjectFacts project;
 
   CatalogBrowser(Gateway gateway, Clock clock) {
     this.gateway = gateway;
     this.clock = clock;
-    this.project = new ProjectFacts(gateway.projectId(), gateway.config().projectApprovedUntil(),
-        gateway.config().freeTextOnsite());
   }
 
   /**
@@ -44,7 +40,7 @@ final class CatalogBrowser {
    * (audited as {@code catalog.refused}), otherwise returns the decision.
    */
   Decision authorize(GatewaySession session, String call) {
-    Decision d = gateway.policies().mayQuery(session.subject(), project, session.kind().label(), clock.instant());
+    Decision d = gateway.policies().mayQuery(session.subject(), gateway.projectFacts(), session.kind().label(), clock.instant());
     if (!d.allowed()) {
       Map<String, Object> data = data(session, call);
       data.put("decision", "deny");
@@ -74,7 +70,7 @@ final class CatalogBrowser {
       }
       Map<String, String> labels = new LinkedHashMap<>();
       t.columns().values().forEach(c -> labels.put(c.name(), c.sensitivity().label()));
-      Decision d = gateway.policies().mayRead(session.subject(), project, session.kind().label(), now, t.name(), labels);
+      Decision d = gateway.policies().mayRead(session.subject(), gateway.projectFacts(), session.kind().label(), now, t.name(), labels);
       List<String> hidden = d.allowed() ? List.of() : d.deniedColumns();
       List<ProjectCatalog.ColumnInfo> visible = t.columns().values().stream()
           .filter(c -> !hidden.contains(c.name())).toList();

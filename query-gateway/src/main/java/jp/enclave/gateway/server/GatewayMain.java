@@ -49,18 +49,14 @@ public final class GatewayMain {
     Path home;
     @Option(names = "--project", required = true)
     String project;
-    @Option(names = "--jwks", required = true, description = "the enclave server's public JWK set (token verification)")
-    Path jwks;
+    @CommandLine.ArgGroup(exclusive = true, multiplicity = "1", heading = "%n")
+    TrustOptions trust;
     @Option(names = "--audit", required = true, description = "append-only audit trail file")
     Path audit;
     @Option(names = "--host", defaultValue = "127.0.0.1")
     String host;
     @Option(names = "--port", defaultValue = "47470")
     int port;
-    @Option(names = "--approved-until", required = true, description = "end of the project's approval, YYYY-MM-DD")
-    LocalDate approvedUntil;
-    @Option(names = "--free-text-onsite", description = "the approval lets onsite sessions read free text")
-    boolean freeTextOnsite;
     @Option(names = "--memory-limit", defaultValue = "4GB")
     String memoryLimit;
     @Option(names = "--threads", defaultValue = "2")
@@ -79,9 +75,8 @@ public final class GatewayMain {
 
     @Override
     public Integer call() throws Exception {
-      GatewayConfig config = GatewayConfig.defaults()
-          .withProjectApprovedUntil(approvedUntil.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC))
-          .withFreeTextOnsite(freeTextOnsite)
+      TrustOptions.Trust trusted = trust.open(project);
+      GatewayConfig config = trusted.configure(GatewayConfig.defaults())
           .withMemoryLimit(memoryLimit)
           .withThreads(threads)
           .withQueryTimeout(Duration.ofSeconds(timeoutSeconds))
@@ -89,9 +84,10 @@ public final class GatewayMain {
           .withMaxConcurrentQueries(maxQueries)
           .withMaxQueriesPerUser(maxQueriesPerUser)
           .withMaxQueriesPerSession(maxQueriesPerSession);
-      TokenVerifier verifier = new TokenVerifier(Files.readString(jwks), project, Clock.systemUTC());
+      TokenVerifier verifier = trusted.verifier();
       RootAllocator allocator = new RootAllocator();
       Gateway gateway = Gateway.open(home, project, config, AuditLog.open(audit, config.auditSync()));
+      trusted.follow(gateway, token -> { });
       FlightGatewayServer server = FlightGatewayServer.start(gateway, verifier, host, port, allocator);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
@@ -99,6 +95,7 @@ public final class GatewayMain {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         } finally {
+          trusted.close();
           gateway.close();
           gateway.audit().close();
           allocator.close();

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import jp.enclave.gateway.core.GatewayRefusal;
 import jp.enclave.gateway.core.GatewaySession;
 import jp.enclave.gateway.core.Refusals;
@@ -36,7 +37,9 @@ public final class TokenVerifier {
   public static final Duration DEFAULT_MAX_LIFETIME = Duration.ofHours(12);
   static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
-  private final JwtPublicKeyVerify verify;
+  /** The server's keys as last fetched; replaced whole when the server publishes a new set. */
+  private volatile Keys keys;
+  private volatile java.util.function.BooleanSupplier unknownKey = () -> false;
   private final JwtValidator validator;
   private final String projectId;
   private final Clock clock;
@@ -52,12 +55,7 @@ public final class TokenVerifier {
       throw new IllegalArgumentException("the maximum token lifetime must be positive, not " + maxLifetime);
     }
     SessionTokens.ensureRegistered();
-    try {
-      KeysetHandle keys = JwkSetConverter.toPublicKeysetHandle(publicJwkSet);
-      this.verify = keys.getPrimitive(RegistryConfiguration.get(), JwtPublicKeyVerify.class);
-    } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalArgumentException("the token verification key is not a valid ES256 JWK set", e);
-    }
+    this.keys = Keys.parse(publicJwkSet);
     this.validator = JwtValidator.newBuilder()
         .expectIssuer(SessionTokens.ISSUER)
         .expectAudience(SessionTokens.AUDIENCE)
@@ -67,6 +65,54 @@ public final class TokenVerifier {
     this.projectId = projectId;
     this.clock = clock;
     this.maxLifetime = maxLifetime;
+  }
+
+  private record Keys(JwtPublicKeyVerify verify, java.util.Set<String> ids, String jwks) {
+    static Keys parse(String publicJwkSet) {
+      try {
+        KeysetHandle keys = JwkSetConverter.toPublicKeysetHandle(publicJwkSet);
+        java.util.Set<String> ids = new HashSet<>();
+        JSON.readTree(publicJwkSet).path("keys").forEach(k -> ids.add(k.path("kid").asText()));
+        return new Keys(keys.getPrimitive(RegistryConfiguration.get(), JwtPublicKeyVerify.class), Set.copyOf(ids),
+            publicJwkSet);
+      } catch (GeneralSecurityException | IOException | RuntimeException e) {
+        throw new IllegalArgumentException("the token verification key is not a valid ES256 JWK set", e);
+      }
+    }
+  }
+
+  /**
+   * Replaces the trusted keys (the enclave server rotated or added one). Returns whether they
+   * changed; an invalid set is refused and the old keys stay.
+   */
+  public boolean updateKeys(String publicJwkSet) {
+    if (publicJwkSet.equals(keys.jwks())) {
+      return false;
+    }
+    keys = Keys.parse(publicJwkSet);
+    return true;
+  }
+
+  /**
+   * What to do when a token names a key id this verifier does not hold: {@code refresh} fetches
+   * the server's keys (rate limited by the caller) and says whether they changed; the token is
+   * then verified once more.
+   */
+  public void onUnknownKey(java.util.function.BooleanSupplier refresh) {
+    this.unknownKey = refresh;
+  }
+
+  /** The key id a token's header names, or null (read only to decide whether to fetch keys; nothing is trusted from it). */
+  static String keyId(String token) {
+    int dot = token.indexOf('.');
+    if (dot <= 0) {
+      return null;
+    }
+    try {
+      return JSON.readTree(java.util.Base64.getUrlDecoder().decode(token.substring(0, dot))).path("kid").asText(null);
+    } catch (IOException | IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** The issue time and lifetime checks, with a reason for each refusal. */
@@ -97,7 +143,7 @@ public final class TokenVerifier {
     }
     VerifiedJwt jwt;
     try {
-      jwt = verify.verifyAndDecode(token.trim(), validator);
+      jwt = verifySignature(token.trim());
     } catch (JwtInvalidException e) {
       throw Refusals.denyToken(reason(e));
     } catch (GeneralSecurityException e) {
@@ -129,6 +175,21 @@ public final class TokenVerifier {
       throw r;
     } catch (JwtInvalidException | IOException | RuntimeException e) {
       throw Refusals.denyToken("a required claim is missing or malformed");
+    }
+  }
+
+  private VerifiedJwt verifySignature(String token) throws GeneralSecurityException {
+    Keys k = keys;
+    try {
+      return k.verify().verifyAndDecode(token, validator);
+    } catch (JwtInvalidException e) {
+      throw e;
+    } catch (GeneralSecurityException e) {
+      String kid = keyId(token);
+      if (kid == null || k.ids().contains(kid) || !unknownKey.getAsBoolean()) {
+        throw e;
+      }
+      return keys.verify().verifyAndDecode(token, validator);
     }
   }
 
