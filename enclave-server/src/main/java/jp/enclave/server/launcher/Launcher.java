@@ -40,6 +40,7 @@ public final class Launcher {
     Map<String, String> defaults = new HashMap<>(config);
     defaults.putIfAbsent("enclave.keys.dir", serverDir.resolve("keys").toString());
     defaults.putIfAbsent("enclave.gateway.address", gateway);
+    defaults.putIfAbsent("enclave.home", home.toString()); // zone trails are found under it
     Map<String, String> props = PayaraServer.properties(db, idp, defaults);
     System.out.println("starting Payara Micro on port " + port + " ...");
     PayaraServer server = l.add(PayaraServer.start(payara, war, port, props, serverDir));

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class Services implements BeforeAllCallback, ExtensionContext.Store.CloseableResource {
   private static Database db;
   private static IdentityProvider idp;
+  private static Path home;
 
   @Override
   public synchronized void beforeAll(ExtensionContext context) throws Exception {
@@ -39,7 +40,13 @@ public final class Services implements BeforeAllCallback, ExtensionContext.Store
     db = Database.Embedded.start(Files.createTempDirectory(dir, "pg"));
     idp = IdentityProvider.Keycloak.start(Path.of(System.getProperty("enclave.keycloak.home")), freePort(), dir);
     System.out.printf("services up in %.1f s: %s, %s%n", (System.nanoTime() - t0) / 1e9, db.jdbcUrl(), idp.issuer());
-    PayaraServer.writeProperties(PayaraServer.properties(db, idp, Map.of()), dir.resolve("server.properties"));
+    home = dir.resolve("home").toAbsolutePath();
+    Files.createDirectories(home);
+    // Zone trails under a home of the tests' own; thresholds low enough for a test's burst; the
+    // witness schedule fast enough to be seen within a test.
+    PayaraServer.writeProperties(PayaraServer.properties(db, idp, Map.of("enclave.home", home.toString(),
+        "enclave.audit.witness-seconds", "5", "enclave.alerts.refused-queries-per-hour", "3",
+        "enclave.alerts.failed-logins-per-hour", "3")), dir.resolve("server.properties"));
     context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(Services.class.getName(), this);
   }
 
@@ -57,6 +64,11 @@ public final class Services implements BeforeAllCallback, ExtensionContext.Store
 
   public static String jdbcUrl() {
     return db.jdbcUrl();
+  }
+
+  /** The enclave home the server looks for zone trails under. */
+  public static Path home() {
+    return home;
   }
 
   public static String issuer() {
