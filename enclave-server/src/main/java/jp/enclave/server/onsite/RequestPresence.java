@@ -27,7 +27,7 @@ public class RequestPresence {
     String credential = request.getHeader(Presence.HEADER);
     if (credential == null && request.getCookies() != null) {
       credential = Arrays.stream(request.getCookies()).filter(c -> c.getName().equals(Presence.COOKIE))
-          .map(Cookie::getValue).findFirst().orElse(null);
+          .map(Cookie::getValue).map(v -> v.replaceFirst("\\.", ":")).findFirst().orElse(null);
     }
     return Presence.of(address, credential);
   }

@@ -46,7 +46,8 @@ public class TerminalEnrolment extends HttpServlet {
     OnsiteService.Recognition r = enroller.enrol(p);
     String back = req.getContextPath() + "/terminal.xhtml";
     if (r.recognised()) {
-      Cookie c = new Cookie(Presence.COOKIE, p.terminalId() + ":" + p.secret());
+      // "id.secret": no character a cookie value would need quoting for (ids and base64url have no '.').
+      Cookie c = new Cookie(Presence.COOKIE, p.terminalId() + "." + p.secret());
       c.setHttpOnly(true);
       c.setPath(req.getContextPath().isEmpty() ? "/" : req.getContextPath());
       c.setMaxAge(ONE_YEAR);
