@@ -113,7 +113,7 @@ public final class ZoneAudit {
   }
 
   private Verification verifyAll() {
-    AuditChain.Verification s = AuditChain.verify(server.entries());
+    AuditChain.Verification s = AuditChain.verify(server.entries(), server.legacyThrough());
     List<TrailCheck.ZoneVerification> out = new ArrayList<>();
     for (ZoneTrails.Zone z : knownZones()) {
       out.add(TrailCheck.check(ZoneRead.of(z), witnesses.heads(z.name())));
