@@ -80,6 +80,12 @@ class OnsiteAuditIT {
   @ArquillianResource
   URL base;
 
+  /** Read by {@link Services}: the witness schedule every 5 s, thresholds a test's burst crosses. */
+  static Map<String, String> serverConfig() {
+    return Map.of("enclave.audit.witness-seconds", "5", "enclave.alerts.refused-queries-per-hour", "3",
+        "enclave.alerts.failed-logins-per-hour", "3");
+  }
+
   @Deployment(testable = false)
   static WebArchive war() {
     return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("enclave.war")));

@@ -32,6 +32,7 @@ public final class Services implements BeforeAllCallback, ExtensionContext.Store
         st.execute("drop schema public cascade");
         st.execute("create schema public");
       }
+      writeProperties(context);
       return;
     }
     Path dir = Path.of(System.getProperty("enclave.it.dir", "target/it"));
@@ -42,12 +43,28 @@ public final class Services implements BeforeAllCallback, ExtensionContext.Store
     System.out.printf("services up in %.1f s: %s, %s%n", (System.nanoTime() - t0) / 1e9, db.jdbcUrl(), idp.issuer());
     home = dir.resolve("home").toAbsolutePath();
     Files.createDirectories(home);
-    // Zone trails under a home of the tests' own; thresholds low enough for a test's burst; the
-    // witness schedule fast enough to be seen within a test.
-    PayaraServer.writeProperties(PayaraServer.properties(db, idp, Map.of("enclave.home", home.toString(),
-        "enclave.audit.witness-seconds", "5", "enclave.alerts.refused-queries-per-hour", "3",
-        "enclave.alerts.failed-logins-per-hour", "3")), dir.resolve("server.properties"));
+    writeProperties(context);
     context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(Services.class.getName(), this);
+  }
+
+  /**
+   * The configuration the test class's Payara starts with: zone trails under a home of the tests'
+   * own, plus what the class asks for in a static {@code serverConfig()} (a fast witness schedule,
+   * low thresholds), so one class's schedule never writes into another class's counts.
+   */
+  @SuppressWarnings("unchecked")
+  private static void writeProperties(ExtensionContext context) throws Exception {
+    Map<String, String> config = new java.util.HashMap<>(Map.of("enclave.home", home.toString(),
+        "enclave.audit.witness-seconds", "3600"));
+    try {
+      var m = context.getRequiredTestClass().getDeclaredMethod("serverConfig");
+      m.setAccessible(true);
+      config.putAll((Map<String, String>) m.invoke(null));
+    } catch (NoSuchMethodException e) {
+      // the defaults above
+    }
+    Path dir = Path.of(System.getProperty("enclave.it.dir", "target/it"));
+    PayaraServer.writeProperties(PayaraServer.properties(db, idp, config), dir.resolve("server.properties"));
   }
 
   @Override
