@@ -255,7 +255,8 @@ public final class AuditLog implements AutoCloseable {
     }
   }
 
-  static String canonical(Map<String, ?> body) {
+  /** The canonical JSON a hash covers: keys sorted at every level (the one rule every chain uses). */
+  public static String canonical(Map<String, ?> body) {
     try {
       return JSON.writeValueAsString(body);
     } catch (JsonProcessingException e) {
@@ -263,7 +264,8 @@ public final class AuditLog implements AutoCloseable {
     }
   }
 
-  static String hash(String previous, String canonicalBody) {
+  /** The chain rule: SHA-256 over the previous hash, a newline and the canonical body (hex). */
+  public static String hash(String previous, String canonicalBody) {
     try {
       MessageDigest d = MessageDigest.getInstance("SHA-256");
       d.update(previous.getBytes(StandardCharsets.US_ASCII));

@@ -19,7 +19,21 @@ public final class AuditVerifier {
   /** {@code brokenAt} is the 0-based line of the first bad entry, or -1 when the chain holds. */
   public record Result(boolean ok, long entries, String headHash, long brokenAt, String problem) {}
 
+  /**
+   * Sees each entry once its link and hash hold, in order: its 0-based position, its fields as
+   * read (without {@code hash}) and its hash. A reader that searches or compares a trail against
+   * heads witnessed elsewhere needs both in one pass, with the chain rule applied in one place.
+   */
+  @FunctionalInterface
+  public interface Visitor {
+    void verified(long index, Map<String, Object> entry, String hash);
+  }
+
   public static Result verify(Path file) {
+    return verify(file, (i, e, h) -> { });
+  }
+
+  public static Result verify(Path file, Visitor visitor) {
     String prev = AuditLog.GENESIS;
     long n = 0;
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -44,6 +58,7 @@ public final class AuditVerifier {
           return new Result(false, n, prev, n, "content does not match its hash (entry changed)");
         }
         prev = actual;
+        visitor.verified(n, entry, actual);
         n++;
       }
     } catch (IOException e) {

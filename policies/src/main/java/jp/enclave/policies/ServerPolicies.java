@@ -47,6 +47,8 @@ public final class ServerPolicies {
   private static final EntityTypeName ACTION = type("EnclaveServer::Action");
   private static final EntityUID REGISTRY = type("EnclaveServer::Registry").of("registry");
   private static final EntityUID AUDIT = type("EnclaveServer::AuditTrail").of("audit");
+  private static final EntityTypeName CENTER = type("EnclaveServer::OnsiteCenter");
+  private static final EntityTypeName VISIT = type("EnclaveServer::Visit");
 
   /** The organisation a user belongs to, with its certification; {@link #NONE} for no organisation. */
   public record Org(String id, String certificationType, Instant certifiedFrom, Instant certifiedUntil) {
@@ -125,6 +127,32 @@ public final class ServerPolicies {
 
   public Decision mayRevokeSession(Actor actor, String sessionId, String ownerId, ProjectTerm project, Instant now) {
     return sessionDecision("revokeSession", actor, sessionId, ownerId, project, now);
+  }
+
+  /** Register or retire a terminal of the onsite center {@code centerId}. */
+  public Decision mayManageTerminals(Actor actor, String centerId, Instant now) {
+    return decide(actor, "manageTerminals", CENTER.of(centerId), Set.of(new Entity(CENTER.of(centerId))), now, Map.of());
+  }
+
+  /** See an onsite center's terminals and visits. */
+  public Decision mayViewOnsite(Actor actor, String centerId, Instant now) {
+    return decide(actor, "viewOnsite", CENTER.of(centerId), Set.of(new Entity(CENTER.of(centerId))), now, Map.of());
+  }
+
+  /** Check in the visit {@code visitId} of {@code ownerId} on {@code project}. */
+  public Decision mayCheckIn(Actor actor, String visitId, String ownerId, ProjectTerm project, Instant now) {
+    EntityUID visit = VISIT.of(visitId);
+    Entity entity = new Entity(visit,
+        Map.of("project", PROJECT.of(project.projectId()), "owner", USER.of(ownerId)), Set.of());
+    return decide(actor, "checkInVisitor", visit, Set.of(entity, projectEntity(project)), now, Map.of());
+  }
+
+  public Decision mayAcknowledgeAlert(Actor actor, Instant now) {
+    return decide(actor, "acknowledgeAlert", AUDIT, Set.of(), now, Map.of());
+  }
+
+  public Decision mayWitnessTrails(Actor actor, Instant now) {
+    return decide(actor, "witnessTrails", AUDIT, Set.of(), now, Map.of());
   }
 
   private Decision sessionDecision(String action, Actor actor, String sessionId, String ownerId, ProjectTerm project,

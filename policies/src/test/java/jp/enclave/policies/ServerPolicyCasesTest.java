@@ -59,6 +59,11 @@ class ServerPolicyCasesTest {
       case "openSession" -> POLICIES.mayOpenSession(actor, project, f[9], Boolean.parseBoolean(f[10]), NOW);
       case "endSession" -> POLICIES.mayEndSession(actor, "s-1", owner, project, NOW);
       case "revokeSession" -> POLICIES.mayRevokeSession(actor, "s-1", owner, project, NOW);
+      case "manageTerminals" -> POLICIES.mayManageTerminals(actor, "center-1", NOW);
+      case "viewOnsite" -> POLICIES.mayViewOnsite(actor, "center-1", NOW);
+      case "checkInVisitor" -> POLICIES.mayCheckIn(actor, "v-1", owner, project, NOW);
+      case "acknowledgeAlert" -> POLICIES.mayAcknowledgeAlert(actor, NOW);
+      case "witnessTrails" -> POLICIES.mayWitnessTrails(actor, NOW);
       default -> throw new IllegalArgumentException("unknown action " + f[11]);
     };
     assertThat(d.allowed() ? "allow" : "deny").as(name + ": " + d.reason()).isEqualTo(f[13]);

@@ -126,4 +126,13 @@ public final class Access {
   public static Instant endOf(LocalDate d) {
     return d.plusDays(1).atStartOfDay(ZONE).toInstant();
   }
+
+  /**
+   * Asks one of the policies' questions for this caller (features outside the registry and
+   * sessions: onsite desk, alerts, witnessing); a denial is audited and thrown like any other.
+   */
+  public void check(Caller c, String action, String target,
+      java.util.function.BiFunction<Actor, Instant, Decision> question) {
+    require(c, action, target, question.apply(actor(c), now()));
+  }
 }

@@ -60,4 +60,15 @@ public final class Refusals {
     return new Refusal("idempotency-key-reused", Refusal.Kind.CONFLICT,
         "Idempotency-Key " + key + " was already used for a different request", List.of());
   }
+
+  public static Refusal visitTransition(String visitId, String state, String action) {
+    return new Refusal("visit-transition-invalid", Refusal.Kind.CONFLICT,
+        "visit " + visitId + " is " + state + " and cannot be " + action, List.of());
+  }
+
+  /** An alert is acknowledged once; a second acknowledgement changes nothing. */
+  public static Refusal alertAcknowledged(String alertId, String by) {
+    return new Refusal("alert-already-acknowledged", Refusal.Kind.CONFLICT,
+        "alert " + alertId + " was already acknowledged by " + by, List.of());
+  }
 }

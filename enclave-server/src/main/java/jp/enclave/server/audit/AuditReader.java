@@ -27,7 +27,7 @@ public final class AuditReader {
 
   public AuditChain.Verification verify(Caller c) {
     access.requireReadAudit(c);
-    AuditChain.Verification v = AuditChain.verify(trail.entries());
+    AuditChain.Verification v = AuditChain.verify(trail.entries(), trail.legacyThrough());
     trail.record(c.subject(), "audit.verified", "audit", java.util.Map.of("valid", v.valid(), "entries", v.entries()));
     return v;
   }

@@ -12,4 +12,9 @@ public interface AuditTrail {
 
   /** Every entry in chain order (verification reads them all). */
   List<AuditEntry> entries();
+
+  /** The last sequence number hashed by the server's rule before audit-trail's ({@link AuditChain}); 0 for none. */
+  default long legacyThrough() {
+    return 0;
+  }
 }

@@ -39,6 +39,17 @@ public class JpaAuditTrail implements AuditTrail {
     em.flush();
   }
 
+  private volatile Long legacyThrough;
+
+  @Override
+  public long legacyThrough() {
+    if (legacyThrough == null) {
+      legacyThrough = ((Number) em.createNativeQuery("select legacy_through from audit_chain_rule where id = 1")
+          .getSingleResult()).longValue();
+    }
+    return legacyThrough;
+  }
+
   @Override
   public List<AuditEntry> entries() {
     return em.createQuery("from AuditRow order by seq", AuditRow.class).getResultList().stream()

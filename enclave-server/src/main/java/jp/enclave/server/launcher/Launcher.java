@@ -41,6 +41,7 @@ public final class Launcher {
     Map<String, String> defaults = new HashMap<>(config);
     defaults.putIfAbsent("enclave.keys.dir", serverDir.resolve("keys").toString());
     defaults.putIfAbsent("enclave.gateway.address", gateway);
+    defaults.putIfAbsent("enclave.home", home.toString()); // zone trails are found under it
     // Managed gateways: the server starts each project's gateway from this jar with only the
     // gateway zone's home (where the data holder exports extracts).
     if (opts.containsKey("gateway-jar")) {

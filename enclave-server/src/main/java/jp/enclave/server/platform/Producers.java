@@ -67,13 +67,91 @@ public class Producers {
   @Produces
   @Singleton
   SessionService sessions(JpaSessionStore store, JpaRegistryStore registry, Access access, JpaAuditTrail audit,
-      GatewayTokens tokens, jp.enclave.server.gateways.GatewayManager gateways, Clock clock) {
-    return new SessionService(store, registry, access, audit, tokens, gateways, clock);
+      GatewayTokens tokens, jp.enclave.server.gateways.GatewayManager gateways, Clock clock,
+      jp.enclave.server.onsite.OnsiteService onsite) {
+    return new SessionService(store, registry, access, audit, tokens, gateways, clock, onsite);
   }
 
   @Produces
   @Singleton
   AuditReader auditReader(JpaAuditTrail audit, Access access) {
     return new AuditReader(audit, access);
+  }
+
+  // Onsite desk, zone trails and security review (issue 12).
+  @Inject
+  @ConfigProperty(name = "enclave.home")
+  Optional<String> home;
+  @Inject
+  @ConfigProperty(name = "enclave.audit.zone-trails", defaultValue = jp.enclave.server.audit.ZoneTrails.DEFAULT)
+  String zoneTrails;
+  @Inject
+  @ConfigProperty(name = "enclave.alerts.refused-queries-per-hour", defaultValue = "10")
+  long refusedPerHour;
+  @Inject
+  @ConfigProperty(name = "enclave.alerts.failed-logins-per-hour", defaultValue = "5")
+  long failedLoginsPerHour;
+  @Inject
+  @ConfigProperty(name = "enclave.alerts.revocations-per-day", defaultValue = "5")
+  long revocationsPerDay;
+  @Inject
+  @ConfigProperty(name = "enclave.oidc.issuer")
+  String issuer;
+  @Inject
+  @ConfigProperty(name = "enclave.security.events-client-id", defaultValue = "enclave-security-events")
+  String eventsClientId;
+  @Inject
+  @ConfigProperty(name = "enclave.security.events-client-secret", defaultValue = "enclave-security-events-dev-secret")
+  String eventsClientSecret;
+  @Inject
+  org.eclipse.microprofile.metrics.MetricRegistry metricRegistry;
+
+  @Produces
+  @Singleton
+  jp.enclave.server.onsite.OnsiteService onsite(jp.enclave.server.onsite.JpaOnsiteStore store,
+      JpaRegistryStore registry, Access access, ServerPolicies policies, JpaAuditTrail audit, Clock clock,
+      jp.enclave.server.onsite.RequestPresence presence) {
+    return new jp.enclave.server.onsite.OnsiteService(store, registry, access, policies, audit, clock, presence::get);
+  }
+
+  /** The enclave home: configured, or the folder above the server's keys (the launcher's layout). */
+  @Produces
+  @Singleton
+  jp.enclave.server.audit.ZoneTrails zoneTrails() {
+    Path h = home.map(Path::of).orElseGet(() -> keysDir.map(d -> Path.of(d).toAbsolutePath().getParent().getParent())
+        .orElse(Path.of("target/enclave-home")));
+    return new jp.enclave.server.audit.ZoneTrails(h, zoneTrails);
+  }
+
+  @Produces
+  @Singleton
+  jp.enclave.server.audit.ZoneAudit zoneAudit(JpaAuditTrail audit, jp.enclave.server.audit.ZoneTrails trails,
+      jp.enclave.server.audit.JpaWitnessStore witnesses, Access access, ServerPolicies policies, Clock clock) {
+    return new jp.enclave.server.audit.ZoneAudit(audit, trails, witnesses, access, policies, clock);
+  }
+
+  @Produces
+  @Singleton
+  jp.enclave.server.security.SecurityService security(jp.enclave.server.audit.ZoneAudit zones,
+      jp.enclave.server.security.JpaAlertStore alerts, Access access, ServerPolicies policies, JpaAuditTrail audit,
+      Clock clock) {
+    java.util.concurrent.atomic.AtomicLong open = new java.util.concurrent.atomic.AtomicLong();
+    metricRegistry.gauge("enclave_security_alerts_open", open::get);
+    jp.enclave.server.security.SecurityService.Metrics m = new jp.enclave.server.security.SecurityService.Metrics() {
+      @Override
+      public void raised(String rule) {
+        metricRegistry.counter("enclave_security_alerts_raised_total",
+            new org.eclipse.microprofile.metrics.Tag("rule", rule)).inc();
+      }
+
+      @Override
+      public void open(long count) {
+        open.set(count);
+      }
+    };
+    return new jp.enclave.server.security.SecurityService(zones,
+        new jp.enclave.server.security.KeycloakLoginFailures(issuer, eventsClientId, eventsClientSecret), alerts,
+        jp.enclave.server.security.Thresholds.of(refusedPerHour, failedLoginsPerHour, revocationsPerDay), access,
+        policies, audit, clock, m);
   }
 }

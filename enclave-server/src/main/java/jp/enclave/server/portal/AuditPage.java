@@ -6,25 +6,34 @@ import jakarta.inject.Named;
 import jakarta.transaction.Transactional;
 import java.util.List;
 import jp.enclave.server.access.Refusal;
-import jp.enclave.server.audit.AuditChain;
-import jp.enclave.server.audit.AuditEntry;
-import jp.enclave.server.audit.AuditReader;
+import jp.enclave.server.audit.Times;
+import jp.enclave.server.audit.TrailCheck;
+import jp.enclave.server.audit.TrailEntry;
+import jp.enclave.server.audit.ZoneAudit;
 
-/** The auditor's page: search the server's trail, verify its chain. */
+/**
+ * The auditor's page: every zone's trail (the server's chain and each zone's JSONL file) searched
+ * by zone, user, project, event and time; all chains verified, each zone also against the heads
+ * the server witnessed; witnessing on demand.
+ */
 @Named
 @RequestScoped
 @Transactional(dontRollbackOn = Refusal.class)
 public class AuditPage {
   @Inject
-  AuditReader reader;
+  ZoneAudit zones;
   @Inject
   PortalUser user;
 
+  private String zone;
   private String actor;
+  private String project;
   private String event;
-  private String target;
-  private List<AuditEntry> entries;
-  private AuditChain.Verification verification;
+  private String from;
+  private String to;
+  private List<TrailEntry> entries;
+  private ZoneAudit.Verification verification;
+  private List<TrailCheck.ZoneVerification> witnessed;
 
   public String search() {
     entries = null;
@@ -32,20 +41,42 @@ public class AuditPage {
   }
 
   public String verify() {
-    RegistryPage.act(() -> verification = reader.verify(user.caller()));
+    RegistryPage.act(() -> verification = zones.verify(user.caller()));
     entries = null;
     return null;
   }
 
-  public List<AuditEntry> getEntries() {
+  public String witness() {
+    RegistryPage.act(() -> {
+      witnessed = zones.witness(user.caller());
+      Feedback.done("done.witnessed", witnessed.size());
+    });
+    entries = null;
+    return null;
+  }
+
+  public List<TrailEntry> getEntries() {
     if (entries == null) {
-      entries = RegistryPage.read(() -> reader.search(user.caller(), actor, event, target, 200));
+      entries = RegistryPage.read(() -> zones.search(user.caller(),
+          new ZoneAudit.Filter(zone, actor, project, event, Times.start(from, "from"), Times.end(to, "to"), 300)));
     }
     return entries;
   }
 
-  public AuditChain.Verification getVerification() {
+  public List<String> getZones() {
+    return RegistryPage.read(() -> zones.zoneNames(user.caller()));
+  }
+
+  public ZoneAudit.Verification getVerification() {
     return verification;
+  }
+
+  public String getZone() {
+    return zone;
+  }
+
+  public void setZone(String zone) {
+    this.zone = zone;
   }
 
   public String getActor() {
@@ -56,6 +87,14 @@ public class AuditPage {
     this.actor = actor;
   }
 
+  public String getProject() {
+    return project;
+  }
+
+  public void setProject(String project) {
+    this.project = project;
+  }
+
   public String getEvent() {
     return event;
   }
@@ -64,11 +103,19 @@ public class AuditPage {
     this.event = event;
   }
 
-  public String getTarget() {
-    return target;
+  public String getFrom() {
+    return from;
   }
 
-  public void setTarget(String target) {
-    this.target = target;
+  public void setFrom(String from) {
+    this.from = from;
+  }
+
+  public String getTo() {
+    return to;
+  }
+
+  public void setTo(String to) {
+    this.to = to;
   }
 }

@@ -39,6 +39,14 @@ public class SessionsPage {
     return change(() -> opened = sessions.open(user.caller(), sessionId));
   }
 
+  /** A fresh token for an open session (the API's renew): the connection box shows it. */
+  public String renew(String sessionId) {
+    return change(() -> {
+      opened = sessions.renew(user.caller(), sessionId);
+      Feedback.done("done.renewed", sessionId);
+    });
+  }
+
   public String end(String sessionId) {
     return change(() -> {
       sessions.end(user.caller(), sessionId, null);

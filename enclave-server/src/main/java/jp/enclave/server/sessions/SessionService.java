@@ -33,9 +33,27 @@ public final class SessionService {
   private final GatewayTokens tokens;
   private final Gateways gateways;
   private final Clock clock;
+  private final OnsiteGate onsite;
+
+  /**
+   * Whether this request comes from a registered, active onsite terminal at which the caller is
+   * checked in for the project (the onsite package answers; without it no request does).
+   */
+  @FunctionalInterface
+  public interface OnsiteGate {
+    OnsiteGate NONE = (c, projectId) -> false;
+
+    boolean admits(Caller c, String projectId);
+  }
 
   public SessionService(SessionStore sessions, RegistryStore registry, Access access, AuditTrail audit,
       GatewayTokens tokens, Gateways gateways, Clock clock) {
+    this(sessions, registry, access, audit, tokens, gateways, clock, OnsiteGate.NONE);
+  }
+
+  public SessionService(SessionStore sessions, RegistryStore registry, Access access, AuditTrail audit,
+      GatewayTokens tokens, Gateways gateways, Clock clock, OnsiteGate onsite) {
+    this.onsite = onsite;
     this.sessions = sessions;
     this.registry = registry;
     this.access = access;
@@ -50,7 +68,7 @@ public final class SessionService {
 
   public Session book(Caller c, String projectId, SessionKind kind) {
     Project p = project(projectId);
-    access.requireOpenSession(c, p, kind.wire(), false);
+    access.requireOpenSession(c, p, kind.wire(), atTerminal(c, p, kind));
     Instant now = clock.instant();
     Session s = new Session(UUID.randomUUID().toString(), p.id(), c.subject(), kind, SessionState.BOOKED, now, null,
         null, null, null, 0);
@@ -63,7 +81,7 @@ public final class SessionService {
     Session s = own(c, sessionId);
     Project p = project(s.projectId());
     Transition t = transition(s, Action.OPEN);
-    access.requireOpenSession(c, p, s.kind().wire(), false);
+    access.requireOpenSession(c, p, s.kind().wire(), atTerminal(c, p, s.kind()));
     return issue(c, s, p, t);
   }
 
@@ -72,7 +90,7 @@ public final class SessionService {
     Session s = own(c, sessionId);
     Project p = project(s.projectId());
     Transition t = transition(s, Action.RENEW);
-    access.requireOpenSession(c, p, s.kind().wire(), false);
+    access.requireOpenSession(c, p, s.kind().wire(), atTerminal(c, p, s.kind()));
     return issue(c, s, p, t);
   }
 
@@ -164,6 +182,11 @@ public final class SessionService {
   private Session own(Caller c, String sessionId) {
     return sessions.find(sessionId).filter(s -> s.subject().equals(c.subject()))
         .orElseThrow(() -> Refusals.notFound("session", sessionId));
+  }
+
+  /** Only an onsite session asks where the request comes from. */
+  private boolean atTerminal(Caller c, Project p, SessionKind kind) {
+    return kind == SessionKind.ONSITE && onsite.admits(c, p.id());
   }
 
   private Project project(String id) {

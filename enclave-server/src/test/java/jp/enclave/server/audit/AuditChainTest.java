@@ -52,4 +52,30 @@ class AuditChainTest {
     assertThat(v.valid()).isFalse();
     assertThat(v.firstBrokenSeq()).isEqualTo(2L);
   }
+
+  /** The server's earlier rule (no newline), as rows written before migration V23 were hashed. */
+  private static AuditEntry legacy(long seq, String prev, String actor) throws Exception {
+    java.time.Instant at = Fixtures.NOW;
+    String detail = AuditChain.canonical(Map.of("n", seq));
+    java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+    sha.update(prev.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    sha.update(AuditChain.body(seq, at, actor, "x.done", "t", detail).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return new AuditEntry(seq, at, actor, "x.done", "t", detail, prev, java.util.HexFormat.of().formatHex(sha.digest()));
+  }
+
+  @Test
+  void theChainUsesAuditTrailsRuleAndOlderRowsVerifyByTheEarlierRuleOnlyUpToTheMigration() throws Exception {
+    AuditEntry e = trail().get(0);
+    assertThat(e.hash()).isEqualTo(jp.enclave.audit.AuditLog.hash(AuditChain.GENESIS,
+        AuditChain.body(e.seq(), e.at(), e.actor(), e.event(), e.target(), e.detail())));
+    List<AuditEntry> t = new ArrayList<>();
+    t.add(legacy(1, AuditChain.GENESIS, "a"));
+    t.add(legacy(2, t.get(0).hash(), "b"));
+    t.add(AuditChain.link(3, t.get(1).hash(), Fixtures.NOW, "c", "x.done", "t", Map.of("n", 3)));
+    assertThat(AuditChain.verify(t, 2).valid()).isTrue();
+    assertThat(AuditChain.verify(t, 0).firstBrokenSeq()).as("without the migration's mark").isEqualTo(1L);
+    // An attacker cannot extend the earlier rule past the mark: a new row hashed the old way is caught.
+    t.add(legacy(4, t.get(2).hash(), "d"));
+    assertThat(AuditChain.verify(t, 2).firstBrokenSeq()).isEqualTo(4L);
+  }
 }

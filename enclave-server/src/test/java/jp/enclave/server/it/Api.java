@@ -44,6 +44,15 @@ final class Api {
     return send(b);
   }
 
+  /** A POST with extra headers (e.g. a terminal credential). */
+  Reply post(String path, String token, String idempotencyKey, String json, java.util.Map<String, String> headers)
+      throws Exception {
+    HttpRequest.Builder b = request(path, token).header("Content-Type", "application/json")
+        .header("Idempotency-Key", idempotencyKey).POST(HttpRequest.BodyPublishers.ofString(json == null ? "" : json));
+    headers.forEach(b::header);
+    return send(b);
+  }
+
   Reply put(String path, String token, String json) throws Exception {
     return send(request(path, token).header("Content-Type", "application/json")
         .PUT(HttpRequest.BodyPublishers.ofString(json)));

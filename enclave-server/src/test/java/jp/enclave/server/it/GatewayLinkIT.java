@@ -74,7 +74,7 @@ class GatewayLinkIT {
   }
 
   /** Read by {@link Services}: this class's Payara manages gateways from the real CLI jar. */
-  static Map<String, String> serverProperties() {
+  static Map<String, String> serverConfig() {
     return Map.of("enclave.gateways.jar", System.getProperty("enclave.gateway.jar"),
         "enclave.gateways.home", GATEWAY_HOME.toAbsolutePath().toString(),
         "enclave.gateways.stop-grace-seconds", "3",

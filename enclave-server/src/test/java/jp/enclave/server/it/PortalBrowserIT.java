@@ -51,7 +51,7 @@ class PortalBrowserIT {
     return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("enclave.war")));
   }
 
-  private static WebDriver browser(String language) throws Exception {
+  static WebDriver browser(String language) throws Exception {
     ChromeOptions o = new ChromeOptions();
     o.setBinary("/usr/bin/chromium");
     o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -66,24 +66,24 @@ class PortalBrowserIT {
     return d;
   }
 
-  private static void shot(WebDriver d, String name) throws Exception {
+  static void shot(WebDriver d, String name) throws Exception {
     Files.createDirectories(SHOTS);
     File f = ((ChromeDriver) d).getScreenshotAs(OutputType.FILE);
     Files.copy(f.toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
   }
 
-  private static WebDriverWait await(WebDriver d) {
+  static WebDriverWait await(WebDriver d) {
     return new WebDriverWait(d, Duration.ofSeconds(60));
   }
 
-  private static void type(WebDriver d, String id, String text) {
+  static void type(WebDriver d, String id, String text) {
     var e = d.findElement(By.id(id));
     e.clear();
     e.sendKeys(text);
   }
 
   /** Opens {@code page}, signs in through Keycloak, and comes back to the page. */
-  private static void signIn(WebDriver d, String page, String user, String shotPrefix) throws Exception {
+  static void signIn(WebDriver d, String page, String user, String shotPrefix) throws Exception {
     d.get(page);
     try {
       await(d).until(ExpectedConditions.presenceOfElementLocated(By.id("username")));
@@ -112,7 +112,7 @@ class PortalBrowserIT {
     }
   }
 
-  private static void submit(WebDriver d, String buttonId, String expectedMessage) {
+  static void submit(WebDriver d, String buttonId, String expectedMessage) {
     d.findElement(By.id(buttonId)).click();
     await(d).until(ExpectedConditions.textToBePresentInElementLocated(By.id("messages"), expectedMessage));
   }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class Services implements BeforeAllCallback, ExtensionContext.Store.CloseableResource {
   private static Database db;
   private static IdentityProvider idp;
+  private static Path home;
 
   @Override
   public synchronized void beforeAll(ExtensionContext context) throws Exception {
@@ -40,26 +41,30 @@ public final class Services implements BeforeAllCallback, ExtensionContext.Store
     db = Database.Embedded.start(Files.createTempDirectory(dir, "pg"));
     idp = IdentityProvider.Keycloak.start(Path.of(System.getProperty("enclave.keycloak.home")), freePort(), dir);
     System.out.printf("services up in %.1f s: %s, %s%n", (System.nanoTime() - t0) / 1e9, db.jdbcUrl(), idp.issuer());
+    home = dir.resolve("home").toAbsolutePath();
+    Files.createDirectories(home);
     writeProperties(context);
     context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(Services.class.getName(), this);
   }
 
   /**
-   * The properties Payara Micro starts with for this test class: the services', plus what the
-   * class's own static {@code serverProperties()} adds (e.g. the managed gateways' jar and home).
+   * The configuration the test class's Payara starts with: zone trails under a home of the tests'
+   * own, plus what the class asks for in a static {@code serverConfig()} (a fast witness schedule,
+   * low thresholds), so one class's schedule never writes into another class's counts.
    */
   @SuppressWarnings("unchecked")
   private static void writeProperties(ExtensionContext context) throws Exception {
-    Map<String, String> extra = Map.of();
+    Map<String, String> config = new java.util.HashMap<>(Map.of("enclave.home", home.toString(),
+        "enclave.audit.witness-seconds", "3600"));
     try {
-      var m = context.getRequiredTestClass().getDeclaredMethod("serverProperties");
+      var m = context.getRequiredTestClass().getDeclaredMethod("serverConfig");
       m.setAccessible(true);
-      extra = (Map<String, String>) m.invoke(null);
+      config.putAll((Map<String, String>) m.invoke(null));
     } catch (NoSuchMethodException e) {
-      // the defaults only
+      // the defaults above
     }
     Path dir = Path.of(System.getProperty("enclave.it.dir", "target/it"));
-    PayaraServer.writeProperties(PayaraServer.properties(db, idp, extra), dir.resolve("server.properties"));
+    PayaraServer.writeProperties(PayaraServer.properties(db, idp, config), dir.resolve("server.properties"));
   }
 
   @Override
@@ -76,6 +81,11 @@ public final class Services implements BeforeAllCallback, ExtensionContext.Store
 
   public static String jdbcUrl() {
     return db.jdbcUrl();
+  }
+
+  /** The enclave home the server looks for zone trails under. */
+  public static Path home() {
+    return home;
   }
 
   public static String issuer() {

@@ -63,15 +63,16 @@ class PortalTextsTest {
     Set<String> codes = new TreeSet<>();
     Matcher m = Pattern.compile("\"([a-z-]+)\"").matcher(
         Files.readString(Path.of("../policies/src/main/resources/jp/enclave/policies/server.cedar")));
-    Pattern id = Pattern.compile("@id\\(\"([a-z-]+)\"\\)");
+    // Every forbid policy's @id is a refusal code a user can meet.
+    Pattern id = Pattern.compile("@id\\(\"([a-z-]+)\"\\)\\s*@reason\\(\"(?:[^\"\\\\]|\\\\.)*\"\\)\\s*forbid");
     Matcher ids = id.matcher(Files.readString(Path.of("../policies/src/main/resources/jp/enclave/policies/server.cedar")));
     while (ids.find()) {
-      if (ids.group(1).contains("lapsed") || ids.group(1).startsWith("onsite") || ids.group(1).startsWith("unknown")) {
-        codes.add(ids.group(1));
-      }
+      codes.add(ids.group(1));
     }
+    assertThat(codes).contains("training-lapsed", "onsite-from-registered-terminal", "no-self-check-in");
     assertThat(m.find()).isTrue();
-    codes.addAll(Set.of("not-permitted", "user-not-registered", "stale-edit", "session-transition-invalid"));
+    codes.addAll(Set.of("not-permitted", "user-not-registered", "stale-edit", "session-transition-invalid",
+        "visit-transition-invalid", "alert-already-acknowledged", "invalid-check-in", "invalid-terminal"));
     codes.forEach(c -> assertThat(keys).as("refusal." + c).contains("refusal." + c));
   }
 

@@ -1,0 +1,263 @@
+package jp.enclave.server.onsite;
+
+import static jp.enclave.server.Fixtures.RESEARCHER;
+import static jp.enclave.server.Fixtures.TODAY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import jp.enclave.server.Fixtures;
+import jp.enclave.server.access.Caller;
+import jp.enclave.server.access.Refusal;
+import jp.enclave.server.access.Refusals;
+import jp.enclave.server.onsite.Visit.VisitState;
+import jp.enclave.server.sessions.SessionKind;
+import jp.enclave.server.sessions.SessionService;
+import jp.enclave.server.sessions.SessionState;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The onsite desk without a server: who registers terminals and checks visitors in, what a
+ * check-in needs, and the onsite session's terminal rule as a table of what a request presents
+ * (each refusal audited with why).
+ */
+class OnsiteServiceTest {
+  static final Caller STAFF = new Caller("staff-1", "Staff", Set.of("onsite-staff"));
+  static final String TERMINAL_ADDRESS = "10.20.0.11";
+
+  Fixtures f;
+  Memory store;
+  AtomicReference<Presence> presence;
+  OnsiteService onsite;
+  SessionService sessions;
+
+  @BeforeEach
+  void world() {
+    f = new Fixtures().eligible();
+    store = new Memory();
+    presence = new AtomicReference<>(Presence.of(TERMINAL_ADDRESS, null));
+    onsite = new OnsiteService(store, f.registryStore, f.access, Fixtures.POLICIES, f.audit, f.clock, presence::get);
+    sessions = new SessionService(f.sessionStore, f.registryStore, f.access, f.audit, f.tokens, jp.enclave.server.sessions.Gateways.fixed("127.0.0.1:47470"),
+        f.clock, onsite);
+  }
+
+  private String registerTerminal(String id) {
+    return onsite.registerTerminal(STAFF, id, "tokyo-1", "Room 3, seat " + id, TERMINAL_ADDRESS).secret();
+  }
+
+  private Visit checkedIn(String terminal) {
+    Visit v = onsite.bookVisit(RESEARCHER, "p-dm", "tokyo-1", TODAY);
+    return onsite.checkIn(STAFF, v.id(), terminal, "driving-licence");
+  }
+
+  @Test
+  void staffRegisterTerminalsOthersAreRefusedAndAudited() {
+    String secret = registerTerminal("t-01");
+    assertThat(secret).hasSizeGreaterThanOrEqualTo(43);
+    Terminal t = store.terminal("t-01").orElseThrow();
+    assertThat(t.secretHash()).isEqualTo(TerminalSecrets.hash(secret)).doesNotContain(secret);
+    assertThat(f.audit.events()).contains("terminal.registered");
+    assertThat(f.audit.entries.get(f.audit.entries.size() - 1).detail()).doesNotContain(secret);
+
+    for (Caller c : List.of(RESEARCHER, Fixtures.STEWARD, Fixtures.AUDITOR)) {
+      assertThatThrownBy(() -> onsite.registerTerminal(c, "t-02", "tokyo-1", "Room 3", TERMINAL_ADDRESS))
+          .isInstanceOf(Refusal.class).extracting(r -> ((Refusal) r).code()).isEqualTo("not-permitted");
+    }
+    assertThat(store.terminal("t-02")).isEmpty();
+    assertThat(f.audit.events().stream().filter(e -> e.equals("access.denied"))).hasSize(3);
+  }
+
+  @Test
+  void badTerminalInputIsNamedAllAtOnceAndDuplicatesRefused() {
+    Refusal r = (Refusal) org.assertj.core.api.Assertions.catchThrowable(() ->
+        onsite.registerTerminal(STAFF, "Bad Id", "x", " ", "terminal.local"));
+    assertThat(r.code()).isEqualTo("invalid-terminal");
+    assertThat(r.details()).hasSize(4);
+    registerTerminal("t-01");
+    assertThatThrownBy(() -> registerTerminal("t-01")).extracting(e -> ((Refusal) e).code()).isEqualTo("terminal-exists");
+    assertThat(OnsiteService.validAddress("10.0.0.256")).isFalse();
+    assertThat(OnsiteService.validAddress("fe80::1")).isTrue();
+    assertThat(OnsiteService.normalise("fe80:0:0::1")).isEqualTo(OnsiteService.normalise("fe80::1"));
+  }
+
+  @Test
+  void checkInNeedsStaffAnotherPersonTodayAnActiveTerminalAndAnAcceptedDocument() {
+    registerTerminal("t-01");
+    registerTerminal("t-02");
+    onsite.retireTerminal(STAFF, "t-02", "screen broken");
+    Visit v = onsite.bookVisit(RESEARCHER, "p-dm", "tokyo-1", TODAY);
+
+    Caller otherResearcher = new Caller("researcher-2", "Another", Set.of("researcher"));
+    assertThatThrownBy(() -> onsite.checkIn(otherResearcher, v.id(), "t-01", "passport"))
+        .extracting(e -> ((Refusal) e).code()).isEqualTo("not-permitted");
+    assertThatThrownBy(() -> onsite.checkIn(RESEARCHER, v.id(), "t-01", "passport"))
+        .extracting(e -> ((Refusal) e).code()).isEqualTo("no-self-check-in");
+    Caller staffVisitor = new Caller(RESEARCHER.subject(), "Researcher who is staff", Set.of("researcher", "onsite-staff"));
+    assertThatThrownBy(() -> onsite.checkIn(staffVisitor, v.id(), "t-01", "passport"))
+        .extracting(e -> ((Refusal) e).code()).isEqualTo("no-self-check-in");
+    Refusal bad = (Refusal) org.assertj.core.api.Assertions.catchThrowable(() ->
+        onsite.checkIn(STAFF, v.id(), "t-02", "student-card"));
+    assertThat(bad.code()).isEqualTo("invalid-check-in");
+    assertThat(bad.details()).anyMatch(d -> d.contains("retired")).anyMatch(d -> d.contains("identityDocument"));
+    assertThat(store.visit(v.id()).orElseThrow().state()).isEqualTo(VisitState.BOOKED);
+
+    Visit in = onsite.checkIn(STAFF, v.id(), "t-01", "my-number-card");
+    assertThat(in.state()).isEqualTo(VisitState.CHECKED_IN);
+    assertThat(in.checkedInBy()).isEqualTo(STAFF.subject());
+    assertThat(f.audit.entries.get(f.audit.entries.size() - 1).detail())
+        .contains("\"identityDocument\":\"my-number-card\"", "\"terminal\":\"t-01\"");
+    assertThatThrownBy(() -> onsite.checkIn(STAFF, v.id(), "t-01", "passport"))
+        .extracting(e -> ((Refusal) e).code()).isEqualTo("visit-transition-invalid");
+
+    Visit tomorrow = onsite.bookVisit(RESEARCHER, "p-dm", "tokyo-1", TODAY.plusDays(1));
+    assertThatThrownBy(() -> onsite.checkIn(STAFF, tomorrow.id(), "t-01", "passport"))
+        .extracting(e -> ((Refusal) e).details()).asList().anyMatch(d -> d.toString().contains("not today"));
+  }
+
+  @Test
+  void aVisitIsBookedOnlyWhereAndWhenItCanHappen() {
+    registerTerminal("t-01");
+    assertThatThrownBy(() -> onsite.bookVisit(RESEARCHER, "p-dm", "osaka-1", TODAY.minusDays(1)))
+        .extracting(e -> ((Refusal) e).details()).asList().hasSize(2);
+    Caller stranger = new Caller("someone", "Someone", Set.of("researcher"));
+    assertThatThrownBy(() -> onsite.bookVisit(stranger, "p-dm", "tokyo-1", TODAY))
+        .extracting(e -> ((Refusal) e).code()).isEqualTo("user-not-registered");
+  }
+
+  /** What a request presents when the visitor opens the onsite session, and the expected problem (null: admitted). */
+  static Stream<Arguments> presences() {
+    return Stream.of(
+        Arguments.of("the checked-in terminal from its address", "t-01", "right", TERMINAL_ADDRESS, null),
+        Arguments.of("no terminal credential (a remote browser)", null, null, "203.0.113.9", "no terminal credential"),
+        Arguments.of("remote browser with the stolen credential", "t-01", "right", "203.0.113.9", "the request comes from 203.0.113.9"),
+        Arguments.of("right address, wrong secret", "t-01", "wrong", TERMINAL_ADDRESS, "wrong secret"),
+        Arguments.of("unregistered terminal", "t-99", "right", TERMINAL_ADDRESS, "unknown terminal t-99"),
+        Arguments.of("retired terminal", "t-03", "right", TERMINAL_ADDRESS, "is retired"),
+        Arguments.of("another registered terminal, not the one checked in at", "t-02", "right", TERMINAL_ADDRESS,
+            "not checked in at terminal t-02"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("presences")
+  void anOnsiteSessionOpensOnlyAtTheTerminalTheVisitorIsCheckedInAt(String name, String terminal, String secret,
+      String address, String problem) {
+    Map<String, String> secrets = new LinkedHashMap<>();
+    for (String id : List.of("t-01", "t-02", "t-03")) {
+      secrets.put(id, registerTerminal(id));
+    }
+    checkedIn("t-01");
+    // Retiring t-03 after the check-in at t-01: a retired terminal is refused even with its secret.
+    onsite.retireTerminal(STAFF, "t-03", "moved to storage");
+    String s = secret == null ? null : secret.equals("right") ? secrets.getOrDefault(terminal, "x") : "guess";
+    presence.set(Presence.of(address, terminal == null ? null : terminal + ":" + s));
+    int before = f.audit.entries.size();
+    if (problem == null) {
+      SessionService.Opened o = sessions.open(RESEARCHER, sessions.book(RESEARCHER, "p-dm", SessionKind.ONSITE).id());
+      assertThat(o.session().state()).isEqualTo(SessionState.OPEN);
+      assertThat(o.session().kind()).isEqualTo(SessionKind.ONSITE);
+      return;
+    }
+    assertThatThrownBy(() -> sessions.book(RESEARCHER, "p-dm", SessionKind.ONSITE))
+        .extracting(e -> ((Refusal) e).code()).isEqualTo("onsite-from-registered-terminal");
+    assertThat(f.sessionStore.all()).isEmpty();
+    var refused = f.audit.entries.subList(before, f.audit.entries.size());
+    assertThat(refused).extracting(e -> e.event()).containsExactly("onsite.terminal-refused", "access.denied");
+    assertThat(refused.get(0).detail()).contains(problem);
+  }
+
+  @Test
+  void aRemoteSessionDoesNotAskWhereTheRequestComesFrom() {
+    presence.set(null);
+    assertThat(sessions.open(RESEARCHER, sessions.book(RESEARCHER, "p-dm", SessionKind.REMOTE).id()).session().state())
+        .isEqualTo(SessionState.OPEN);
+  }
+
+  @Test
+  void afterCheckOutTheTerminalNoLongerAdmitsTheVisitor() {
+    String secret = registerTerminal("t-01");
+    Visit v = checkedIn("t-01");
+    presence.set(Presence.of(TERMINAL_ADDRESS, "t-01:" + secret));
+    String id = sessions.book(RESEARCHER, "p-dm", SessionKind.ONSITE).id();
+    sessions.open(RESEARCHER, id);
+    onsite.checkOut(STAFF, v.id());
+    assertThatThrownBy(() -> sessions.renew(RESEARCHER, id))
+        .extracting(e -> ((Refusal) e).code()).isEqualTo("onsite-from-registered-terminal");
+  }
+
+  @Test
+  void theVisitTableRowByRowAndEveryAbsentPairRefused() {
+    assertThat(VisitTransitions.TABLE).hasSize(3);
+    for (VisitTransitions.Transition t : VisitTransitions.TABLE) {
+      assertThat(VisitTransitions.find(t.from(), t.action())).contains(t);
+    }
+    int absent = 0;
+    for (VisitState s : VisitState.values()) {
+      for (VisitTransitions.Action a : VisitTransitions.Action.values()) {
+        if (VisitTransitions.TABLE.stream().noneMatch(t -> t.from() == s && t.action() == a)) {
+          assertThat(VisitTransitions.find(s, a)).isEmpty();
+          absent++;
+        }
+      }
+    }
+    assertThat(absent).isEqualTo(VisitState.values().length * VisitTransitions.Action.values().length - 3);
+  }
+
+  /** Client address: only a configured proxy's X-Forwarded-For counts. */
+  @ParameterizedTest(name = "peer {0}, forwarded {1} -> {3}")
+  @MethodSource("addresses")
+  void clientAddress(String peer, String forwarded, String trusted, String expected) {
+    assertThat(ClientAddress.of(peer, forwarded, trusted.isEmpty() ? Set.of() : Set.of(trusted))).isEqualTo(expected);
+  }
+
+  static Stream<Arguments> addresses() {
+    return Stream.of(
+        Arguments.of("10.20.0.11", null, "", "10.20.0.11"),
+        Arguments.of("203.0.113.9", "10.20.0.11", "", "203.0.113.9"),
+        Arguments.of("203.0.113.9", "10.20.0.11", "10.0.0.2", "203.0.113.9"),
+        Arguments.of("10.0.0.2", "198.51.100.7, 10.20.0.11", "10.0.0.2", "10.20.0.11"),
+        Arguments.of("10.0.0.2", null, "10.0.0.2", "10.0.0.2"));
+  }
+
+  /** In-memory store with the JPA store's version rule. */
+  static final class Memory implements OnsiteStore {
+    final Map<String, Terminal> terminals = new LinkedHashMap<>();
+    final Map<String, Visit> visits = new LinkedHashMap<>();
+
+    public Optional<Terminal> terminal(String id) { return Optional.ofNullable(terminals.get(id)); }
+    public List<Terminal> terminals() { return List.copyOf(terminals.values()); }
+    public void insert(Terminal t) { terminals.put(t.id(), t); }
+    public void update(Terminal t) {
+      Terminal cur = terminals.get(t.id());
+      if (cur.version() != t.version()) {
+        throw Refusals.stale("terminal", t.id(), t.version(), cur.version());
+      }
+      terminals.put(t.id(), new Terminal(t.id(), t.centerId(), t.location(), t.address(), t.secretHash(), t.state(),
+          t.registeredBy(), t.registeredAt(), t.retiredBy(), t.retiredAt(), t.retireReason(), t.version() + 1));
+    }
+    public Optional<Visit> visit(String id) { return Optional.ofNullable(visits.get(id)); }
+    public List<Visit> visitsOf(String s) { return visits.values().stream().filter(v -> v.subject().equals(s)).toList(); }
+    public List<Visit> visitsOn(LocalDate d) { return new ArrayList<>(visits.values().stream().filter(v -> v.day().equals(d)).toList()); }
+    public void insert(Visit v) { visits.put(v.id(), v); }
+    public void update(Visit v) {
+      Visit cur = visits.get(v.id());
+      if (cur.version() != v.version()) {
+        throw Refusals.stale("visit", v.id(), v.version(), cur.version());
+      }
+      visits.put(v.id(), new Visit(v.id(), v.subject(), v.projectId(), v.centerId(), v.day(), v.state(), v.terminalId(),
+          v.identityDocument(), v.checkedInBy(), v.checkedInAt(), v.endedBy(), v.endedAt(), v.bookedAt(),
+          v.version() + 1));
+    }
+  }
+}
