@@ -47,6 +47,7 @@ public final class ServerPolicies {
   private static final EntityTypeName ACTION = type("EnclaveServer::Action");
   private static final EntityUID REGISTRY = type("EnclaveServer::Registry").of("registry");
   private static final EntityUID AUDIT = type("EnclaveServer::AuditTrail").of("audit");
+  private static final EntityUID INVENTORY = type("EnclaveServer::Inventory").of("inventory");
 
   /** The organisation a user belongs to, with its certification; {@link #NONE} for no organisation. */
   public record Org(String id, String certificationType, Instant certifiedFrom, Instant certifiedUntil) {
@@ -125,6 +126,20 @@ public final class ServerPolicies {
 
   public Decision mayRevokeSession(Actor actor, String sessionId, String ownerId, ProjectTerm project, Instant now) {
     return sessionDecision("revokeSession", actor, sessionId, ownerId, project, now);
+  }
+
+  /** Running the provisioning of a project's data scope. */
+  public Decision mayProvision(Actor actor, ProjectTerm project, Instant now) {
+    return decide(actor, "provisionProject", PROJECT.of(project.projectId()), Set.of(projectEntity(project)), now,
+        Map.of());
+  }
+
+  public Decision mayViewInventory(Actor actor, Instant now) {
+    return decide(actor, "viewInventory", INVENTORY, Set.of(), now, Map.of());
+  }
+
+  public Decision mayReadDataDictionary(Actor actor, Instant now) {
+    return decide(actor, "readDataDictionary", INVENTORY, Set.of(), now, Map.of());
   }
 
   private Decision sessionDecision(String action, Actor actor, String sessionId, String ownerId, ProjectTerm project,

@@ -59,6 +59,9 @@ class ServerPolicyCasesTest {
       case "openSession" -> POLICIES.mayOpenSession(actor, project, f[9], Boolean.parseBoolean(f[10]), NOW);
       case "endSession" -> POLICIES.mayEndSession(actor, "s-1", owner, project, NOW);
       case "revokeSession" -> POLICIES.mayRevokeSession(actor, "s-1", owner, project, NOW);
+      case "provisionProject" -> POLICIES.mayProvision(actor, project, NOW);
+      case "viewInventory" -> POLICIES.mayViewInventory(actor, NOW);
+      case "readDataDictionary" -> POLICIES.mayReadDataDictionary(actor, NOW);
       default -> throw new IllegalArgumentException("unknown action " + f[11]);
     };
     assertThat(d.allowed() ? "allow" : "deny").as(name + ": " + d.reason()).isEqualTo(f[13]);
