@@ -40,6 +40,10 @@ public final class Launcher {
     Map<String, String> defaults = new HashMap<>(config);
     defaults.putIfAbsent("enclave.keys.dir", serverDir.resolve("keys").toString());
     defaults.putIfAbsent("enclave.gateway.address", gateway);
+    // Provisioning runs the data holder's pipeline in the zone homes beside the server's.
+    defaults.putIfAbsent("enclave.holder.home", home.resolve("holder").toString());
+    defaults.putIfAbsent("enclave.gateway.home", home.resolve("gateway").toString());
+    pseudonymizerJar(opts).ifPresent(j -> defaults.putIfAbsent("enclave.pseudonymizer.jar", j.toString()));
     Map<String, String> props = PayaraServer.properties(db, idp, defaults);
     System.out.println("starting Payara Micro on port " + port + " ...");
     PayaraServer server = l.add(PayaraServer.start(payara, war, port, props, serverDir));
@@ -76,6 +80,21 @@ public final class Launcher {
     }
   }
 
+  /** {@code --pseudonymizer JAR}, or the one the build made ({@code pseudonymizer/target/*-cli.jar}). */
+  static java.util.Optional<Path> pseudonymizerJar(Map<String, String> opts) {
+    if (opts.containsKey("pseudonymizer")) {
+      return java.util.Optional.of(Path.of(opts.get("pseudonymizer")).toAbsolutePath());
+    }
+    try (var jars = java.nio.file.Files.newDirectoryStream(Path.of("pseudonymizer", "target"), "pseudonymizer-*-cli.jar")) {
+      for (Path j : jars) {
+        return java.util.Optional.of(j.toAbsolutePath());
+      }
+    } catch (java.io.IOException e) {
+      // not built here: provisioning jobs fail with the reason until it is configured
+    }
+    return java.util.Optional.empty();
+  }
+
   /** enclave.* system properties: the switch between embedded and external services. */
   private static Map<String, String> config() {
     Map<String, String> out = new HashMap<>();
@@ -92,7 +111,7 @@ public final class Launcher {
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
         throw new IllegalArgumentException("usage: --home DIR --war WAR --payara JAR --keycloak DIR [--port N] "
-            + "[--keycloak-port N] [--gateway HOST:PORT]; bad argument " + args[i]);
+            + "[--keycloak-port N] [--gateway HOST:PORT] [--pseudonymizer JAR]; bad argument " + args[i]);
       }
       out.put(args[i].substring(2), args[++i]);
     }
