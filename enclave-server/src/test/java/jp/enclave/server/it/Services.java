@@ -39,7 +39,8 @@ public final class Services implements BeforeAllCallback, ExtensionContext.Store
     db = Database.Embedded.start(Files.createTempDirectory(dir, "pg"));
     idp = IdentityProvider.Keycloak.start(Path.of(System.getProperty("enclave.keycloak.home")), freePort(), dir);
     System.out.printf("services up in %.1f s: %s, %s%n", (System.nanoTime() - t0) / 1e9, db.jdbcUrl(), idp.issuer());
-    PayaraServer.writeProperties(PayaraServer.properties(db, idp, Map.of()), dir.resolve("server.properties"));
+    PayaraServer.writeProperties(PayaraServer.properties(db, idp, Holder.serverConfig(dir)),
+        dir.resolve("server.properties"));
     context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(Services.class.getName(), this);
   }
 
