@@ -49,6 +49,9 @@ public final class ServerPolicies {
   private static final EntityUID AUDIT = type("EnclaveServer::AuditTrail").of("audit");
   private static final EntityTypeName CENTER = type("EnclaveServer::OnsiteCenter");
   private static final EntityTypeName VISIT = type("EnclaveServer::Visit");
+  }
+
+  private static final EntityUID INVENTORY = type("EnclaveServer::Inventory").of("inventory");
 
   /** The organisation a user belongs to, with its certification; {@link #NONE} for no organisation. */
   public record Org(String id, String certificationType, Instant certifiedFrom, Instant certifiedUntil) {
@@ -153,6 +156,20 @@ public final class ServerPolicies {
 
   public Decision mayWitnessTrails(Actor actor, Instant now) {
     return decide(actor, "witnessTrails", AUDIT, Set.of(), now, Map.of());
+  }
+
+  /** Running the provisioning of a project's data scope. */
+  public Decision mayProvision(Actor actor, ProjectTerm project, Instant now) {
+    return decide(actor, "provisionProject", PROJECT.of(project.projectId()), Set.of(projectEntity(project)), now,
+        Map.of());
+  }
+
+  public Decision mayViewInventory(Actor actor, Instant now) {
+    return decide(actor, "viewInventory", INVENTORY, Set.of(), now, Map.of());
+  }
+
+  public Decision mayReadDataDictionary(Actor actor, Instant now) {
+    return decide(actor, "readDataDictionary", INVENTORY, Set.of(), now, Map.of());
   }
 
   private Decision sessionDecision(String action, Actor actor, String sessionId, String ownerId, ProjectTerm project,

@@ -64,6 +64,9 @@ class ServerPolicyCasesTest {
       case "checkInVisitor" -> POLICIES.mayCheckIn(actor, "v-1", owner, project, NOW);
       case "acknowledgeAlert" -> POLICIES.mayAcknowledgeAlert(actor, NOW);
       case "witnessTrails" -> POLICIES.mayWitnessTrails(actor, NOW);
+      case "provisionProject" -> POLICIES.mayProvision(actor, project, NOW);
+      case "viewInventory" -> POLICIES.mayViewInventory(actor, NOW);
+      case "readDataDictionary" -> POLICIES.mayReadDataDictionary(actor, NOW);
       default -> throw new IllegalArgumentException("unknown action " + f[11]);
     };
     assertThat(d.allowed() ? "allow" : "deny").as(name + ": " + d.reason()).isEqualTo(f[13]);

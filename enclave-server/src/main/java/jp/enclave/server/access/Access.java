@@ -71,6 +71,28 @@ public final class Access {
         policies.mayRevokeSession(actor(c), sessionId, owner, term(p), now()));
   }
 
+  public void requireProvision(Caller c, Project p) {
+    require(c, "provision the project", "project/" + p.id(), policies.mayProvision(actor(c), term(p), now()));
+  }
+
+  public void requireViewInventory(Caller c) {
+    require(c, "view the data inventory", "inventory", policies.mayViewInventory(actor(c), now()));
+  }
+
+  public void requireReadDataDictionary(Caller c) {
+    require(c, "read the data dictionary", "inventory", policies.mayReadDataDictionary(actor(c), now()));
+  }
+
+  /**
+   * Why {@code p} can no longer be provisioned, if it cannot (asked when a queued job starts: the
+   * approval may have lapsed while it waited). The forbid holds whoever asks, so a steward is asked about.
+   */
+  public java.util.Optional<String> provisionLapse(Project p) {
+    Decision d = policies.mayProvision(new Actor("system", Set.of("steward"), Org.NONE, Instant.EPOCH, Set.of()),
+        term(p), now());
+    return d.allowed() ? java.util.Optional.empty() : java.util.Optional.of(d.reason());
+  }
+
   /**
    * Why a session of {@code subject} on {@code p} can no longer run, if it cannot: the lapses
    * (certification, approval, training) are forbid policies that hold whatever the user's roles,

@@ -71,4 +71,14 @@ public final class Refusals {
     return new Refusal("alert-already-acknowledged", Refusal.Kind.CONFLICT,
         "alert " + alertId + " was already acknowledged by " + by, List.of());
   }
+
+  public static Refusal jobTransition(String jobId, String state, String event) {
+    return new Refusal("provisioning-transition-invalid", Refusal.Kind.CONFLICT,
+        "provisioning job " + jobId + " is " + state + " and cannot take " + event, List.of());
+  }
+
+  public static Refusal provisioningUnavailable(String why) {
+    return new Refusal("provisioning-unavailable", Refusal.Kind.CONFLICT,
+        "provisioning cannot run on this server: " + why, List.of());
+  }
 }

@@ -42,12 +42,15 @@ public final class Launcher {
     defaults.putIfAbsent("enclave.keys.dir", serverDir.resolve("keys").toString());
     defaults.putIfAbsent("enclave.gateway.address", gateway);
     defaults.putIfAbsent("enclave.home", home.toString()); // zone trails are found under it
-    // Managed gateways: the server starts each project's gateway from this jar with only the
-    // gateway zone's home (where the data holder exports extracts).
+    // The zone homes beside the server's: the data holder's (provisioning runs its pipeline there)
+    // and the gateway zone's (where extracts are exported; managed gateways run with it alone).
+    defaults.putIfAbsent("enclave.holder.home", home.resolve("holder").toString());
+    defaults.putIfAbsent("enclave.gateways.home",
+        Path.of(opts.getOrDefault("gateway-home", home.resolve("gateway").toString())).toAbsolutePath().toString());
+    pseudonymizerJar(opts).ifPresent(j -> defaults.putIfAbsent("enclave.pseudonymizer.jar", j.toString()));
+    // Managed gateways: the server starts each project's gateway from this jar.
     if (opts.containsKey("gateway-jar")) {
       defaults.putIfAbsent("enclave.gateways.jar", Path.of(opts.get("gateway-jar")).toAbsolutePath().toString());
-      defaults.putIfAbsent("enclave.gateways.home",
-          Path.of(opts.getOrDefault("gateway-home", home.resolve("gateway").toString())).toAbsolutePath().toString());
       defaults.putIfAbsent("enclave.gateways.server-url", "http://127.0.0.1:" + port + "/");
     }
     Map<String, String> props = PayaraServer.properties(db, idp, defaults);
@@ -86,6 +89,21 @@ public final class Launcher {
     }
   }
 
+  /** {@code --pseudonymizer JAR}, or the one the build made ({@code pseudonymizer/target/*-cli.jar}). */
+  static java.util.Optional<Path> pseudonymizerJar(Map<String, String> opts) {
+    if (opts.containsKey("pseudonymizer")) {
+      return java.util.Optional.of(Path.of(opts.get("pseudonymizer")).toAbsolutePath());
+    }
+    try (var jars = java.nio.file.Files.newDirectoryStream(Path.of("pseudonymizer", "target"), "pseudonymizer-*-cli.jar")) {
+      for (Path j : jars) {
+        return java.util.Optional.of(j.toAbsolutePath());
+      }
+    } catch (java.io.IOException e) {
+      // not built here: provisioning jobs fail with the reason until it is configured
+    }
+    return java.util.Optional.empty();
+  }
+
   /** enclave.* system properties: the switch between embedded and external services. */
   private static Map<String, String> config() {
     Map<String, String> out = new HashMap<>();
@@ -102,7 +120,7 @@ public final class Launcher {
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
         throw new IllegalArgumentException("usage: --home DIR --war WAR --payara JAR --keycloak DIR [--port N] "
-            + "[--keycloak-port N] [--gateway HOST:PORT | --gateway-jar JAR [--gateway-home DIR]]; bad argument " + args[i]);
+            + "[--keycloak-port N] [--gateway HOST:PORT | --gateway-jar JAR] [--gateway-home DIR] [--pseudonymizer JAR]; bad argument " + args[i]);
       }
       out.put(args[i].substring(2), args[++i]);
     }

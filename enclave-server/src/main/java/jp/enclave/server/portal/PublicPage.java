@@ -5,20 +5,20 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.transaction.Transactional;
 import java.util.List;
-import jp.enclave.server.registry.RegistryService;
+import jp.enclave.server.publication.PublicRegister;
 
 /** The public register of approved projects (no login). */
 @Named
 @RequestScoped
 public class PublicPage {
   @Inject
-  RegistryService registry;
-  private List<RegistryService.PublicProject> projects;
+  PublicRegister register;
+  private List<PublicRegister.Entry> projects;
 
   @Transactional
-  public List<RegistryService.PublicProject> getProjects() {
+  public List<PublicRegister.Entry> getProjects() {
     if (projects == null) {
-      projects = registry.approvedProjects();
+      projects = register.entries();
     }
     return projects;
   }

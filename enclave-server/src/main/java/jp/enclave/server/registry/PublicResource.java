@@ -15,11 +15,11 @@ import java.util.List;
 @Transactional
 public class PublicResource {
   @Inject
-  RegistryService registry;
+  jp.enclave.server.publication.PublicRegister register;
 
   @GET
   @Produces(MediaType.APPLICATION_JSON)
-  public List<RegistryService.PublicProject> approved() {
-    return registry.approvedProjects();
+  public List<jp.enclave.server.publication.PublicRegister.Entry> approved() {
+    return register.entries();
   }
 }

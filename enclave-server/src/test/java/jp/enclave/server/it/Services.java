@@ -54,8 +54,9 @@ public final class Services implements BeforeAllCallback, ExtensionContext.Store
    */
   @SuppressWarnings("unchecked")
   private static void writeProperties(ExtensionContext context) throws Exception {
-    Map<String, String> config = new java.util.HashMap<>(Map.of("enclave.home", home.toString(),
-        "enclave.audit.witness-seconds", "3600"));
+    Path dir = Path.of(System.getProperty("enclave.it.dir", "target/it"));
+    Map<String, String> config = new java.util.HashMap<>(Holder.serverConfig(dir));
+    config.putAll(Map.of("enclave.home", home.toString(), "enclave.audit.witness-seconds", "3600"));
     try {
       var m = context.getRequiredTestClass().getDeclaredMethod("serverConfig");
       m.setAccessible(true);
@@ -63,7 +64,6 @@ public final class Services implements BeforeAllCallback, ExtensionContext.Store
     } catch (NoSuchMethodException e) {
       // the defaults above
     }
-    Path dir = Path.of(System.getProperty("enclave.it.dir", "target/it"));
     PayaraServer.writeProperties(PayaraServer.properties(db, idp, config), dir.resolve("server.properties"));
   }
 

@@ -40,7 +40,20 @@ import org.duckdb.DuckDBAppender;
  * key.
  */
 public final class ExtractProvisioner {
-  public record Result(String projectId, long persons, ExtractManifest manifest, long millis) {}
+  /**
+   * {@code alreadyProvisioned}: the project already had an extract of the same scope, nothing was
+   * made again ({@code persons} is then -1: the count is in the first run's audit entry).
+   */
+  public record Result(String projectId, long persons, ExtractManifest manifest, long millis,
+      boolean alreadyProvisioned) {}
+
+  /** Where provisioning is: {@code step} of {@code steps} done, in {@code phase} (no data values). */
+  @FunctionalInterface
+  public interface Progress {
+    Progress NONE = (phase, step, steps, detail) -> { };
+
+    void report(String phase, int step, int steps, String detail);
+  }
 
   private static final ObjectMapper SPEC_JSON = new ObjectMapper().findAndRegisterModules()
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
@@ -66,6 +79,64 @@ public final class ExtractProvisioner {
   }
 
   public static Result provision(HolderHome home, ProjectSpec spec) {
+    return provision(home, spec, Progress.NONE);
+  }
+
+  /**
+   * Provisions unless the project already has an extract of the same scope (tables, cohort,
+   * period), which is then left as it is: a repeat, or a re-run after the caller died mid-way,
+   * provisions once. Another scope for an existing extract is refused (delete it first). Runs
+   * under the project's lock in the holder's home, so a second run of the same project (e.g. a
+   * re-run while an orphaned first run is still going) waits for the first and then finds its
+   * extract.
+   */
+  public static Result provisionOnce(HolderHome home, ProjectSpec spec, Progress progress) {
+    String id = spec.projectId();
+    if (!spec.problems().isEmpty()) {
+      return provision(home, spec, progress); // refused there with every problem, and audited
+    }
+    progress.report("waiting-for-lock", 0, STEPS_BEFORE_TABLES, id);
+    try {
+      PrivateFiles.createDirectory(home.projects());
+      Path lockFile = home.projects().resolve(id + ".lock");
+      if (!Files.exists(lockFile)) {
+        try {
+          PrivateFiles.createFile(lockFile); // created once, never replaced: a lock holds the inode
+        } catch (jp.enclave.sealed.SealedStoreException raced) {
+          // another run created it first: it is only locked, not written
+        }
+      }
+      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile,
+          java.nio.file.StandardOpenOption.WRITE); java.nio.channels.FileLock lock = ch.lock()) {
+        Path manifest = SealedExtract.manifestPath(home.extracts(), id);
+        if (Files.exists(manifest)) {
+          java.util.Optional<ProjectSpec> saved = savedSpec(home, id);
+          if (saved.isPresent() && sameScope(saved.get(), spec)) {
+            ExtractManifest m = SealedExtract.readManifest(manifest).manifest();
+            HolderAudit.record(home, "project.provision-unchanged", java.util.Map.of("project", id,
+                "approvedBy", String.valueOf(spec.approval().approvedBy())));
+            return new Result(id, -1, m, 0, true);
+          }
+        }
+        return provision(home, spec, progress);
+      }
+    } catch (IOException e) {
+      throw new ProjectException("provisioning " + id + ": cannot take the project's lock in " + home.projects()
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Same extract: same project, tables and columns, cohort and period (title and approval aside). */
+  static boolean sameScope(ProjectSpec a, ProjectSpec b) {
+    return java.util.Objects.equals(a.projectId(), b.projectId()) && java.util.Objects.equals(a.tables(), b.tables())
+        && java.util.Objects.equals(a.cohort(), b.cohort()) && java.util.Objects.equals(a.period(), b.period());
+  }
+
+  /** Steps reported before the tables (store opened, cohort, pseudonyms) and after them (sealing). */
+  private static final int STEPS_BEFORE_TABLES = 3;
+  private static final int STEPS_AFTER_TABLES = 1;
+
+  public static Result provision(HolderHome home, ProjectSpec spec, Progress progress) {
     List<String> problems = new ArrayList<>(spec.problems());
     String id = spec.projectId();
     if (problems.isEmpty() && Files.exists(SealedExtract.manifestPath(home.extracts(), id))) {
@@ -93,24 +164,30 @@ public final class ExtractProvisioner {
       extracts.createSealingKey(sealKey);
     }
     Prf prf = holder.prfKey(prfKey);
+    List<StoreTable> wanted = java.util.Arrays.stream(StoreTable.values())
+        .filter(t -> spec.tables().containsKey(t.tableName())).toList();
+    int steps = STEPS_BEFORE_TABLES + wanted.size() + STEPS_AFTER_TABLES;
     try (PrivateScratch scratch = PrivateScratch.create("provision-" + id)) {
       var db = scratch.resolve(id + ".duckdb");
       long persons;
       List<ExtractManifest.Table> tables = new ArrayList<>();
+      progress.report("opening-store", 0, steps, id);
       var store = home.open(HolderHome.Holding.STORE, scratch);
       try (Connection c = Duck.open(db)) {
         exec(c, "SET temp_directory = " + literal(scratch.dir().resolve("tmp")));
         exec(c, "ATTACH " + literal(store) + " AS store (READ_ONLY)");
+        progress.report("cohort", 1, steps, id);
         exec(c, "CREATE TEMP TABLE cohort AS " + cohortSql(spec));
         persons = mapPersons(c, prf);
+        progress.report("pseudonyms", 2, steps, persons + " persons");
         String salt = HexFormat.of().formatHex(prf.compute("record-order".getBytes(StandardCharsets.UTF_8), 16));
         exec(c, "CREATE TEMP TABLE emap AS SELECT e.encounter_id, row_number() OVER (ORDER BY md5("
             + literal(salt) + " || e.encounter_id)) AS project_encounter_id FROM store.encounter e "
             + "JOIN pmap USING (person_id)");
-        for (StoreTable t : StoreTable.values()) {
-          if (spec.tables().containsKey(t.tableName())) {
-            tables.add(copyTable(c, spec, t, salt));
-          }
+        int step = STEPS_BEFORE_TABLES;
+        for (StoreTable t : wanted) {
+          progress.report("table", step++, steps, t.tableName());
+          tables.add(copyTable(c, spec, t, salt));
         }
         // The store-to-project pseudonym map must never be sealed into the extract.
         exec(c, "DROP TABLE pmap");
@@ -119,13 +196,16 @@ public final class ExtractProvisioner {
       }
       ExtractManifest manifest = new ExtractManifest(ExtractManifest.FORMAT_VERSION, id, sealKey,
           Instant.now().toString(), "person_id", tables);
-      SealedExtract.ManifestFile sealed = SealedExtract.seal(db, manifest, extracts, home.extracts());
-      // Kept so the extract can be made again without a person who later opts out.
+      progress.report("sealing", steps - STEPS_AFTER_TABLES, steps, id);
+      // Kept so the extract can be made again without a person who later opts out; written before
+      // the manifest, so an extract's manifest always has the spec it was made from beside it.
       PrivateFiles.writeAtomically(specPath(home, id), SPEC_JSON.writeValueAsBytes(spec));
+      SealedExtract.ManifestFile sealed = SealedExtract.seal(db, manifest, extracts, home.extracts());
       HolderAudit.record(home, "project.provisioned", java.util.Map.of("project", id, "persons", persons,
           "keyId", sealKey, "sealedSha256", sealed.sealedSha256(), "rows", tables.stream()
               .collect(Collectors.toMap(ExtractManifest.Table::name, ExtractManifest.Table::rowCount))));
-      return new Result(id, persons, manifest, (System.nanoTime() - start) / 1_000_000);
+      progress.report("sealed", steps, steps, id);
+      return new Result(id, persons, manifest, (System.nanoTime() - start) / 1_000_000, false);
     } catch (SQLException | GeneralSecurityException | IOException | RuntimeException e) {
       HolderAudit.record(home, "project.provision-failed", java.util.Map.of("project", id,
           "error", String.valueOf(e.getMessage())));

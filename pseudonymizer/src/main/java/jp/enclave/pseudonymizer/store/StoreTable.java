@@ -89,6 +89,11 @@ public enum StoreTable {
     return source;
   }
 
+  /** The source file stem the table is built from (null for the per-person patient table). */
+  public String sourceStem() {
+    return source;
+  }
+
   /** The date that puts a row inside or outside a project's period; none for patient. */
   public Optional<String> periodColumn() {
     return Optional.ofNullable(periodColumn);
