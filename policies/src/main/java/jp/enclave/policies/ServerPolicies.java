@@ -49,8 +49,6 @@ public final class ServerPolicies {
   private static final EntityUID AUDIT = type("EnclaveServer::AuditTrail").of("audit");
   private static final EntityTypeName CENTER = type("EnclaveServer::OnsiteCenter");
   private static final EntityTypeName VISIT = type("EnclaveServer::Visit");
-  }
-
   private static final EntityUID INVENTORY = type("EnclaveServer::Inventory").of("inventory");
 
   /** The organisation a user belongs to, with its certification; {@link #NONE} for no organisation. */
