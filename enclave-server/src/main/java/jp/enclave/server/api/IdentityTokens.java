@@ -38,8 +38,12 @@ public class IdentityTokens {
     String issuer = oidc.getIssuer();
     String audience = oidc.getClientId();
     try {
+      // Nimbus's default 500 ms timeouts fail a first request when the identity provider is slow
+      // to answer (seen on a loaded machine): 5 s each, still bounded.
       JWKSource<SecurityContext> keys = JWKSourceBuilder
-          .create(URI.create(issuer + "/protocol/openid-connect/certs").toURL()).retrying(true).build();
+          .create(URI.create(issuer + "/protocol/openid-connect/certs").toURL(),
+              new com.nimbusds.jose.util.DefaultResourceRetriever(5000, 5000, 256 * 1024))
+          .retrying(true).build();
       processor = new DefaultJWTProcessor<>();
       processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
       processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(audience,

@@ -52,7 +52,12 @@ public final class TrailCheck {
         c = new HeadCheck(h, Verdict.INTACT, "matches");
         lastMatching = h;
       }
-      if (c.verdict() != Verdict.INTACT && firstBad == null) {
+      // Report a divergence at the first head that no longer matches (the tightest place), a
+      // truncation against the longest witnessed head (how much is gone).
+      if (c.verdict() == Verdict.DIVERGED && (firstBad == null || firstBad.verdict() != Verdict.DIVERGED)) {
+        firstBad = c;
+      } else if (c.verdict() != Verdict.INTACT && c.verdict() != Verdict.DIVERGED
+          && (firstBad == null || firstBad.verdict() != Verdict.DIVERGED)) {
         firstBad = c;
       }
       checks.add(c);

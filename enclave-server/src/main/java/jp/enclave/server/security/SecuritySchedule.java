@@ -21,6 +21,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @Singleton
 @Startup
+@jakarta.ejb.DependsOn("Migrations")
 public class SecuritySchedule {
   private static final Logger LOG = Logger.getLogger(SecuritySchedule.class.getName());
 

@@ -62,13 +62,15 @@ class TrailCheckTest {
   @Test
   void aTruncatedTrailIsValidAsAChainButShorterThanItsWitnessedHead() throws Exception {
     ZoneTrails.Zone z = zone("holder/audit.jsonl");
-    write(z.file(), 0, 8, "steward");
+    write(z.file(), 0, 6, "steward");
+    WitnessedHead earlier = witness(ZoneRead.of(z), "2026-05-31T00:00:00Z");
+    write(z.file(), 6, 8, "steward");
     WitnessedHead h = witness(ZoneRead.of(z), "2026-06-01T00:00:00Z");
     List<String> lines = Files.readAllLines(z.file());
     Files.write(z.file(), lines.subList(0, 5));
     ZoneRead now = ZoneRead.of(z);
     assertThat(now.result().ok()).as("the chain alone holds").isTrue();
-    TrailCheck.ZoneVerification v = TrailCheck.check(now, List.of(h));
+    TrailCheck.ZoneVerification v = TrailCheck.check(now, List.of(earlier, h));
     assertThat(v.verdict()).isEqualTo(Verdict.TRUNCATED);
     assertThat(v.brokenAt()).isEqualTo(5);
     assertThat(v.problem()).contains("the trail has 5 entries; 8 were witnessed");
