@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * gateway's zone home the server's provisioning jobs export to.
  */
 final class Holder {
-  static final int PATIENTS = 3000;
+  /** 3,000 by default; {@code -Denclave.it.patients=20000} for the demo size (the IT prints the job's time). */
+  static final int PATIENTS = Integer.getInteger("enclave.it.patients", 3000);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private Holder() {}
@@ -27,7 +28,7 @@ final class Holder {
   }
 
   static Path home() {
-    return itDir().resolve("holder");
+    return itDir().resolve("holder-" + PATIENTS);
   }
 
   static Path gateway() {
@@ -45,7 +46,7 @@ final class Holder {
   /** What the server is started with: the CLI jar and both zone homes. */
   static Map<String, String> serverConfig(Path itDir) {
     return Map.of("enclave.pseudonymizer.jar", jar().toString(),
-        "enclave.holder.home", itDir.toAbsolutePath().resolve("holder").toString(),
+        "enclave.holder.home", itDir.toAbsolutePath().resolve("holder-" + PATIENTS).toString(),
         "enclave.gateways.home", itDir.toAbsolutePath().resolve("gateway").toString(),
         "enclave.holder.java-options", "-Xmx512m");
   }
