@@ -59,6 +59,9 @@ class ServerPolicyCasesTest {
       case "openSession" -> POLICIES.mayOpenSession(actor, project, f[9], Boolean.parseBoolean(f[10]), NOW);
       case "endSession" -> POLICIES.mayEndSession(actor, "s-1", owner, project, NOW);
       case "revokeSession" -> POLICIES.mayRevokeSession(actor, "s-1", owner, project, NOW);
+      case "createExport" -> POLICIES.mayCreateExport(actor, project, NOW);
+      case "editExport", "downloadRelease", "reviewExport", "revokeRelease" ->
+          POLICIES.mayActOnExport(f[11], actor, "e-1", owner, project, NOW);
       default -> throw new IllegalArgumentException("unknown action " + f[11]);
     };
     assertThat(d.allowed() ? "allow" : "deny").as(name + ": " + d.reason()).isEqualTo(f[13]);

@@ -126,4 +126,20 @@ public final class Access {
   public static Instant endOf(LocalDate d) {
     return d.plusDays(1).atStartOfDay(ZONE).toInstant();
   }
+
+  // --- export airlock ---
+
+  public void requireCreateExport(Caller c, Project p) {
+    require(c, "create an export request", "project/" + p.id(), policies.mayCreateExport(actor(c), term(p), now()));
+  }
+
+  /** {@code action}: editExport, downloadRelease, reviewExport or revokeRelease (the Cedar action). */
+  public void requireExportAction(Caller c, String action, String what, String requestId, String author, Project p) {
+    require(c, what, "export/" + requestId, policies.mayActOnExport(action, actor(c), requestId, author, term(p), now()));
+  }
+
+  /** Whether the policies allow it, without auditing (to filter lists; acting asks {@link #requireExportAction}). */
+  public boolean allowsExportAction(Caller c, String action, String requestId, String author, Project p) {
+    return policies.mayActOnExport(action, actor(c), requestId, author, term(p), now()).allowed();
+  }
 }

@@ -54,4 +54,21 @@ public final class Refusals {
     return new Refusal("idempotency-key-reused", Refusal.Kind.CONFLICT,
         "Idempotency-Key " + key + " was already used for a different request", List.of());
   }
+
+  // --- export airlock ---
+
+  public static Refusal exportTransition(String requestId, String state, String action) {
+    return new Refusal("export-transition-invalid", Refusal.Kind.CONFLICT,
+        "export request " + requestId + " is " + state + "; '" + action + "' is not possible now", List.of());
+  }
+
+  public static Refusal wrongParty(String requestId, String action, String party) {
+    return new Refusal("not-permitted", Refusal.Kind.FORBIDDEN,
+        "'" + action + "' on export request " + requestId + " is for the " + party + " only", List.of());
+  }
+
+  public static Refusal alreadyVoted(String requestId) {
+    return new Refusal("already-voted", Refusal.Kind.CONFLICT,
+        "you have already voted on export request " + requestId + "; a vote cannot be changed", List.of());
+  }
 }
