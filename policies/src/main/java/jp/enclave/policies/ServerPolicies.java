@@ -213,4 +213,22 @@ public final class ServerPolicies {
         Map.of("project", PROJECT.of(project.projectId()), "author", USER.of(authorId)), Set.of());
     return decide(actor, action, request, Set.of(entity, projectEntity(project)), now, Map.of());
   }
+
+  // --- PMDA re-identification ---
+
+  private static final EntityTypeName REID = type("EnclaveServer::ReidRequest");
+
+  public Decision mayFileReidentification(Actor actor, ProjectTerm project, Instant now) {
+    return decide(actor, "fileReidentification", PROJECT.of(project.projectId()), Set.of(projectEntity(project)), now,
+        Map.of());
+  }
+
+  /** {@code approveReidentification} (approve, reject, retry) or {@code readReidentification} (the result). */
+  public Decision mayActOnReidentification(String action, Actor actor, String requestId, String inspectorId,
+      ProjectTerm project, Instant now) {
+    EntityUID request = REID.of(requestId);
+    Entity entity = new Entity(request,
+        Map.of("project", PROJECT.of(project.projectId()), "inspector", USER.of(inspectorId)), Set.of());
+    return decide(actor, action, request, Set.of(entity, projectEntity(project)), now, Map.of());
+  }
 }

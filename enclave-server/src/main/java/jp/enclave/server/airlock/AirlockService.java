@@ -443,8 +443,9 @@ public final class AirlockService {
       }
       if (type == ItemType.TABLE || type == ItemType.FIGURE) {
         kind = in.tableKind() == null ? "frequency" : in.tableKind();
-        if (!TABLE_KINDS.contains(kind)) {
-          problems.add("tableKind: '" + kind + "' is not one of frequency, magnitude, survival");
+        if (!TABLE_KINDS.contains(kind) || (type == ItemType.FIGURE && kind.equals("survival"))) {
+          problems.add("tableKind: '" + kind + "' is not one of frequency, magnitude"
+              + (type == ItemType.TABLE ? ", survival" : " (a figure's table)"));
         }
       }
       if (type == ItemType.FIGURE) {

@@ -79,4 +79,19 @@ public class Producers {
   AuditReader auditReader(JpaAuditTrail audit, Access access) {
     return new AuditReader(audit, access);
   }
+
+  @Produces
+  @Singleton
+  jp.enclave.server.airlock.AirlockService airlock(jp.enclave.server.airlock.JpaAirlockStore store,
+      JpaRegistryStore registry, Access access, JpaAuditTrail audit, Clock clock) {
+    return new jp.enclave.server.airlock.AirlockService(store, registry, access, audit, clock);
+  }
+
+  @Produces
+  @Singleton
+  jp.enclave.server.reidentification.ReidService reidentification(
+      jp.enclave.server.reidentification.JpaReidStore store, jp.enclave.server.airlock.JpaAirlockStore airlock,
+      JpaRegistryStore registry, Access access, JpaAuditTrail audit, Clock clock) {
+    return new jp.enclave.server.reidentification.ReidService(store, airlock, registry, access, audit, clock);
+  }
 }

@@ -10,7 +10,7 @@ import java.util.Optional;
 import jp.enclave.server.access.Refusals;
 
 /** The airlock's store in memory, with the JPA store's version rule (a stale update is refused). */
-final class InMemoryAirlock implements AirlockStore {
+public final class InMemoryAirlock implements AirlockStore {
   final Map<String, ExportRequest> rows = new LinkedHashMap<>();
   final List<String> jobs = new ArrayList<>();
   final Map<String, String[]> reports = new LinkedHashMap<>();

@@ -39,7 +39,7 @@ public final class Services implements BeforeAllCallback, ExtensionContext.Store
     db = Database.Embedded.start(Files.createTempDirectory(dir, "pg"));
     idp = IdentityProvider.Keycloak.start(Path.of(System.getProperty("enclave.keycloak.home")), freePort(), dir);
     System.out.printf("services up in %.1f s: %s, %s%n", (System.nanoTime() - t0) / 1e9, db.jdbcUrl(), idp.issuer());
-    PayaraServer.writeProperties(PayaraServer.properties(db, idp, Map.of()), dir.resolve("server.properties"));
+    PayaraServer.writeProperties(PayaraServer.properties(db, idp, zones()), dir.resolve("server.properties"));
     context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(Services.class.getName(), this);
   }
 
@@ -67,5 +67,14 @@ public final class Services implements BeforeAllCallback, ExtensionContext.Store
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
+  }
+
+  /** The zones' settings failsafe passes on (e.g. enclave.checker.jar), with fast check-job leases for crash tests. */
+  private static Map<String, String> zones() {
+    Map<String, String> out = new java.util.TreeMap<>();
+    System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("enclave.checker."))
+        .forEach(n -> out.put(n, System.getProperty(n)));
+    out.putIfAbsent("enclave.checker.lease-seconds", "6");
+    return out;
   }
 }
