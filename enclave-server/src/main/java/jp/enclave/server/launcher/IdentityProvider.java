@@ -69,7 +69,9 @@ public interface IdentityProvider extends AutoCloseable {
       pb.environment().put("JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx768m");
       Keycloak k = new Keycloak(pb.start(), port);
       try {
-        Processes.awaitHttp(k.process, k.issuer() + "/.well-known/openid-configuration", Duration.ofMinutes(4),
+        // A loaded machine (several Keycloaks starting at once) may need longer: -Denclave.keycloak.start-seconds.
+        Processes.awaitHttp(k.process, k.issuer() + "/.well-known/openid-configuration",
+            Duration.ofSeconds(Long.getLong("enclave.keycloak.start-seconds", 240)),
             "Keycloak", log);
       } catch (RuntimeException e) {
         k.close();

@@ -67,6 +67,12 @@ public class ReviewPage {
     return report;
   }
 
+  /** The items for which the checker suggested a safe version (the reviewer may apply it). */
+  public List<jp.enclave.server.airlock.ExportItem> getSafeCandidates() {
+    return getCurrent() == null ? List.of()
+        : getCurrent().request().items().stream().filter(jp.enclave.server.airlock.ExportItem::hasSafeVersion).toList();
+  }
+
   public boolean isVoted() {
     return getCurrent() != null && getCurrent().request().votes().stream()
         .anyMatch(v -> v.reviewer().equals(user.caller().subject()));

@@ -72,9 +72,10 @@ public final class Services implements BeforeAllCallback, ExtensionContext.Store
   /** The zones' settings failsafe passes on (e.g. enclave.checker.jar), with fast check-job leases for crash tests. */
   private static Map<String, String> zones() {
     Map<String, String> out = new java.util.TreeMap<>();
-    System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("enclave.checker."))
+    System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("enclave.checker.") || n.startsWith("enclave.holder."))
         .forEach(n -> out.put(n, System.getProperty(n)));
     out.putIfAbsent("enclave.checker.lease-seconds", "6");
+    out.putIfAbsent("enclave.holder.lease-seconds", "6");
     return out;
   }
 }
