@@ -235,4 +235,43 @@ public final class ServerPolicies {
   private static EntityTypeName type(String name) {
     return EntityTypeName.parse(name).orElseThrow(() -> new PolicyException("bad entity type " + name));
   }
+
+  // --- export airlock ---
+
+  private static final EntityTypeName EXPORT = type("EnclaveServer::ExportRequest");
+
+  /** May {@code actor} create an export request in {@code project}? */
+  public Decision mayCreateExport(Actor actor, ProjectTerm project, Instant now) {
+    return decide(actor, "createExport", PROJECT.of(project.projectId()), Set.of(projectEntity(project)), now, Map.of());
+  }
+
+  /**
+   * An action on an export request: {@code editExport} (edit, submit, retry), {@code downloadRelease},
+   * {@code reviewExport} (vote), {@code revokeRelease}.
+   */
+  public Decision mayActOnExport(String action, Actor actor, String requestId, String authorId, ProjectTerm project,
+      Instant now) {
+    EntityUID request = EXPORT.of(requestId);
+    Entity entity = new Entity(request,
+        Map.of("project", PROJECT.of(project.projectId()), "author", USER.of(authorId)), Set.of());
+    return decide(actor, action, request, Set.of(entity, projectEntity(project)), now, Map.of());
+  }
+
+  // --- PMDA re-identification ---
+
+  private static final EntityTypeName REID = type("EnclaveServer::ReidRequest");
+
+  public Decision mayFileReidentification(Actor actor, ProjectTerm project, Instant now) {
+    return decide(actor, "fileReidentification", PROJECT.of(project.projectId()), Set.of(projectEntity(project)), now,
+        Map.of());
+  }
+
+  /** {@code approveReidentification} (approve, reject, retry) or {@code readReidentification} (the result). */
+  public Decision mayActOnReidentification(String action, Actor actor, String requestId, String inspectorId,
+      ProjectTerm project, Instant now) {
+    EntityUID request = REID.of(requestId);
+    Entity entity = new Entity(request,
+        Map.of("project", PROJECT.of(project.projectId()), "inspector", USER.of(inspectorId)), Set.of());
+    return decide(actor, action, request, Set.of(entity, projectEntity(project)), now, Map.of());
+  }
 }

@@ -67,6 +67,12 @@ class ServerPolicyCasesTest {
       case "provisionProject" -> POLICIES.mayProvision(actor, project, NOW);
       case "viewInventory" -> POLICIES.mayViewInventory(actor, NOW);
       case "readDataDictionary" -> POLICIES.mayReadDataDictionary(actor, NOW);
+      case "createExport" -> POLICIES.mayCreateExport(actor, project, NOW);
+      case "editExport", "downloadRelease", "reviewExport", "revokeRelease" ->
+          POLICIES.mayActOnExport(f[11], actor, "e-1", owner, project, NOW);
+      case "fileReidentification" -> POLICIES.mayFileReidentification(actor, project, NOW);
+      case "approveReidentification", "readReidentification" ->
+          POLICIES.mayActOnReidentification(f[11], actor, "r-1", owner, project, NOW);
       default -> throw new IllegalArgumentException("unknown action " + f[11]);
     };
     assertThat(d.allowed() ? "allow" : "deny").as(name + ": " + d.reason()).isEqualTo(f[13]);

@@ -157,4 +157,37 @@ public final class Access {
       java.util.function.BiFunction<Actor, Instant, Decision> question) {
     require(c, action, target, question.apply(actor(c), now()));
   }
+
+  // --- export airlock ---
+
+  public void requireCreateExport(Caller c, Project p) {
+    require(c, "create an export request", "project/" + p.id(), policies.mayCreateExport(actor(c), term(p), now()));
+  }
+
+  /** {@code action}: editExport, downloadRelease, reviewExport or revokeRelease (the Cedar action). */
+  public void requireExportAction(Caller c, String action, String what, String requestId, String author, Project p) {
+    require(c, what, "export/" + requestId, policies.mayActOnExport(action, actor(c), requestId, author, term(p), now()));
+  }
+
+  /** Whether the policies allow it, without auditing (to filter lists; acting asks {@link #requireExportAction}). */
+  public boolean allowsExportAction(Caller c, String action, String requestId, String author, Project p) {
+    return policies.mayActOnExport(action, actor(c), requestId, author, term(p), now()).allowed();
+  }
+
+  // --- PMDA re-identification ---
+
+  public void requireFileReidentification(Caller c, Project p) {
+    require(c, "file a re-identification request", "project/" + p.id(),
+        policies.mayFileReidentification(actor(c), term(p), now()));
+  }
+
+  /** {@code action}: approveReidentification or readReidentification (the Cedar action). */
+  public void requireReidAction(Caller c, String action, String what, String requestId, String inspector, Project p) {
+    require(c, what, "reid/" + requestId,
+        policies.mayActOnReidentification(action, actor(c), requestId, inspector, term(p), now()));
+  }
+
+  public boolean allowsReidAction(Caller c, String action, String requestId, String inspector, Project p) {
+    return policies.mayActOnReidentification(action, actor(c), requestId, inspector, term(p), now()).allowed();
+  }
 }

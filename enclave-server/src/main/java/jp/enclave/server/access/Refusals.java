@@ -81,4 +81,39 @@ public final class Refusals {
     return new Refusal("provisioning-unavailable", Refusal.Kind.CONFLICT,
         "provisioning cannot run on this server: " + why, List.of());
   }
+
+  // --- export airlock ---
+
+  public static Refusal exportTransition(String requestId, String state, String action) {
+    return new Refusal("export-transition-invalid", Refusal.Kind.CONFLICT,
+        "export request " + requestId + " is " + state + "; '" + action + "' is not possible now", List.of());
+  }
+
+  public static Refusal wrongParty(String requestId, String action, String party) {
+    return new Refusal("not-permitted", Refusal.Kind.FORBIDDEN,
+        "'" + action + "' on export request " + requestId + " is for the " + party + " only", List.of());
+  }
+
+  public static Refusal alreadyVoted(String requestId) {
+    return new Refusal("already-voted", Refusal.Kind.CONFLICT,
+        "you have already voted on export request " + requestId + "; a vote cannot be changed", List.of());
+  }
+
+  // --- PMDA re-identification ---
+
+  public static Refusal reidTransition(String requestId, String state, String action) {
+    return new Refusal("reid-transition-invalid", Refusal.Kind.CONFLICT,
+        "re-identification request " + requestId + " is " + state + "; '" + action + "' is not possible now", List.of());
+  }
+
+  public static Refusal sameOfficer(String requestId) {
+    return new Refusal("same-officer", Refusal.Kind.CONFLICT, "you have already approved re-identification request "
+        + requestId + "; a second, different officer must approve it", List.of());
+  }
+
+  public static Refusal outsideSubmission(String exportId, List<String> pseudonyms) {
+    return new Refusal("pseudonyms-outside-submission", Refusal.Kind.FORBIDDEN, pseudonyms.size()
+        + " pseudonym(s) do not appear in the released submission " + exportId
+        + ": only pseudonyms of that submission can be re-identified", pseudonyms);
+  }
 }

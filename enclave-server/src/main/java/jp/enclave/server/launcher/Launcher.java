@@ -53,6 +53,17 @@ public final class Launcher {
       defaults.putIfAbsent("enclave.gateways.jar", Path.of(opts.get("gateway-jar")).toAbsolutePath().toString());
       defaults.putIfAbsent("enclave.gateways.server-url", "http://127.0.0.1:" + port + "/");
     }
+    // The zones' CLIs beside the WAR (target/zones): the output checker runs export checks, the
+    // holder's pseudonymizer runs approved re-identifications against the demo's holder home.
+    Path zones = war.toAbsolutePath().resolveSibling("zones");
+    if (java.nio.file.Files.exists(zones.resolve("output-checker-cli.jar"))) {
+      defaults.putIfAbsent("enclave.checker.jar", zones.resolve("output-checker-cli.jar").toString());
+    }
+    if (java.nio.file.Files.exists(zones.resolve("pseudonymizer-cli.jar"))
+        && java.nio.file.Files.isDirectory(home.resolve("holder"))) {
+      defaults.putIfAbsent("enclave.pseudonymizer.jar", zones.resolve("pseudonymizer-cli.jar").toString());
+      defaults.putIfAbsent("enclave.holder.home", home.resolve("holder").toString());
+    }
     Map<String, String> props = PayaraServer.properties(db, idp, defaults);
     System.out.println("starting Payara Micro on port " + port + " ...");
     PayaraServer server = l.add(PayaraServer.start(payara, war, port, props, serverDir));

@@ -125,6 +125,13 @@ public class Producers {
 
   @Produces
   @Singleton
+  jp.enclave.server.airlock.AirlockService airlock(jp.enclave.server.airlock.JpaAirlockStore store,
+      JpaRegistryStore registry, Access access, JpaAuditTrail audit, Clock clock) {
+    return new jp.enclave.server.airlock.AirlockService(store, registry, access, audit, clock);
+  }
+
+  @Produces
+  @Singleton
   jp.enclave.server.audit.ZoneAudit zoneAudit(JpaAuditTrail audit, jp.enclave.server.audit.ZoneTrails trails,
       jp.enclave.server.audit.JpaWitnessStore witnesses, Access access, ServerPolicies policies, Clock clock) {
     return new jp.enclave.server.audit.ZoneAudit(audit, trails, witnesses, access, policies, clock);
@@ -153,5 +160,11 @@ public class Producers {
         new jp.enclave.server.security.KeycloakLoginFailures(issuer, eventsClientId, eventsClientSecret), alerts,
         jp.enclave.server.security.Thresholds.of(refusedPerHour, failedLoginsPerHour, revocationsPerDay), access,
         policies, audit, clock, m);
+  }
+
+  jp.enclave.server.reidentification.ReidService reidentification(
+      jp.enclave.server.reidentification.JpaReidStore store, jp.enclave.server.airlock.JpaAirlockStore airlock,
+      JpaRegistryStore registry, Access access, JpaAuditTrail audit, Clock clock) {
+    return new jp.enclave.server.reidentification.ReidService(store, airlock, registry, access, audit, clock);
   }
 }

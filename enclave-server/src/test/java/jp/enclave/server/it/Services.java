@@ -57,6 +57,12 @@ public final class Services implements BeforeAllCallback, ExtensionContext.Store
     Path dir = Path.of(System.getProperty("enclave.it.dir", "target/it"));
     Map<String, String> config = new java.util.HashMap<>(Holder.serverConfig(dir));
     config.putAll(Map.of("enclave.home", home.toString(), "enclave.audit.witness-seconds", "3600"));
+    // The zones' settings failsafe passes on (e.g. enclave.checker.jar), with fast job leases for crash tests.
+    System.getProperties().stringPropertyNames().stream()
+        .filter(n -> n.startsWith("enclave.checker.") || n.startsWith("enclave.holder."))
+        .forEach(n -> config.put(n, System.getProperty(n)));
+    config.putIfAbsent("enclave.checker.lease-seconds", "6");
+    config.putIfAbsent("enclave.holder.lease-seconds", "6");
     try {
       var m = context.getRequiredTestClass().getDeclaredMethod("serverConfig");
       m.setAccessible(true);
@@ -97,4 +103,5 @@ public final class Services implements BeforeAllCallback, ExtensionContext.Store
       return s.getLocalPort();
     }
   }
+
 }

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
     description = "Data holder's pipeline: synthetic sources, linkage, pseudonymization, project extracts.",
     subcommands = {GenerateCommand.class, PseudonymizeCommand.class, AnonymizeCommand.class,
         ProvisionCommand.class, ExportExtractCommand.class, DeleteProjectCommand.class, OptOutCommand.class,
-        DemoCommand.class, BenchCommand.class, InventoryCommand.class})
+        DemoCommand.class, BenchCommand.class, InventoryCommand.class,
+        ReidentifyCommand.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(run(args));
