@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * A zone is named by its path relative to the home, without {@code /audit.jsonl} or {@code .jsonl}.
  */
 public final class ZoneTrails {
-  public static final String DEFAULT = "holder/audit.jsonl,gateway/audit.jsonl,gateway/audit/*.jsonl,gateways/*/audit.jsonl,audit/*.jsonl";
+  public static final String DEFAULT = "holder/holder/audit.jsonl,holder/audit.jsonl,gateway/audit.jsonl,gateway/audit/*.jsonl,gateways/*/audit.jsonl,audit/*.jsonl";
 
   /** One zone's trail file. */
   public record Zone(String name, Path file) {}
