@@ -23,7 +23,7 @@ import jp.enclave.gateway.pgwire.PgSql.Token;
 final class PgChatter {
   /** A setting a client may read or set, with the values it may take; everything else is refused. */
   enum Setting {
-    SERVER_VERSION("server_version", "15.0", null, true),
+    SERVER_VERSION("server_version", "14.22", null, true),
     SERVER_ENCODING("server_encoding", "UTF8", null, true),
     CLIENT_ENCODING("client_encoding", "UTF8", v -> v.equalsIgnoreCase("UTF8") || v.equalsIgnoreCase("UTF-8")
         || v.equalsIgnoreCase("UNICODE"), true),
@@ -93,7 +93,7 @@ final class PgChatter {
       "current_setting", PgTypes.Type.TEXT);
 
   /** What a chatter statement asks for. */
-  sealed interface Action permits Begin, End, SetValue, Reset, Show, Discard, Scalars, SetTransaction {}
+  sealed interface Action permits Begin, End, SetValue, Reset, Show, Discard, Scalars, SetTransaction, Savepoint {}
 
   record Begin(String tag) implements Action {}
 
@@ -115,6 +115,9 @@ final class PgChatter {
 
   record SetTransaction() implements Action {}
 
+  /** SAVEPOINT, RELEASE [SAVEPOINT], ROLLBACK TO [SAVEPOINT] (psycopg 3 nests its own lookups in them). */
+  record Savepoint(String tag, boolean rollbackTo) implements Action {}
+
   private PgChatter() {}
 
   /** The action for a statement's tokens, null if it is not chatter, or a refusal. */
@@ -127,7 +130,10 @@ final class PgChatter {
       case "begin" -> transactionStart(t, skipWords(t, 1, "work", "transaction"), "BEGIN");
       case "start" -> t.size() >= 2 && t.get(1).is("transaction") ? transactionStart(t, 2, "START TRANSACTION") : null;
       case "commit", "end" -> end(t, true, "COMMIT");
-      case "rollback", "abort" -> end(t, false, "ROLLBACK");
+      case "rollback", "abort" -> t.size() > 1 && t.get(1).is("to") ? savepoint(t, 2, "ROLLBACK", true)
+          : end(t, false, "ROLLBACK");
+      case "savepoint" -> savepoint(t, 1, "SAVEPOINT", false);
+      case "release" -> savepoint(t, 1, "RELEASE", false);
       case "set" -> set(t);
       case "reset" -> reset(t);
       case "show" -> show(t);
@@ -184,6 +190,16 @@ final class PgChatter {
       throw refused(t.get(i), "only " + tag + " [WORK | TRANSACTION] is served (no AND CHAIN, no savepoints)");
     }
     return new End(commit, tag);
+  }
+
+  private static Action savepoint(List<Token> t, int i, String tag, boolean rollbackTo) {
+    if (i < t.size() && t.get(i).is("savepoint") && !tag.equals("SAVEPOINT")) {
+      i++;
+    }
+    if (i != t.size() - 1 || !(t.get(i).kind() == Kind.WORD || t.get(i).kind() == Kind.QUOTED)) {
+      throw refused(t.get(Math.min(i, t.size() - 1)), tag + " takes one savepoint name");
+    }
+    return new Savepoint(tag, rollbackTo);
   }
 
   private static Action set(List<Token> t) {

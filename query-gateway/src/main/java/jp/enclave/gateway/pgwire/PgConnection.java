@@ -477,7 +477,8 @@ final class PgConnection implements Runnable {
 
   private void describe(PgMessages.Describe d) throws IOException {
     if (d.kind() == 'P') {
-      Portal p = portals.get(d.name());
+      // A DECLAREd cursor is a portal too (psycopg 3 describes its cursor by name).
+      Portal p = portals.containsKey(d.name()) ? portals.get(d.name()) : cursors.get(d.name());
       if (p == null) {
         throw new PgError("34000", "GW-PROTOCOL", "portal \"" + d.name() + "\" does not exist");
       }
@@ -564,7 +565,8 @@ final class PgConnection implements Runnable {
   private PgResult statement(String sql, int before) {
     List<PgSql.Token> tokens = PgSql.tokens(sql);
     PgChatter.Action action = PgChatter.classify(tokens);
-    if (txState == 'E' && !(action instanceof PgChatter.End)) {
+    if (txState == 'E' && !(action instanceof PgChatter.End)
+        && !(action instanceof PgChatter.Savepoint sp && sp.rollbackTo())) {
       throw new PgError("25P02", "GW-TRANSACTION-ABORTED",
           "current transaction is aborted, commands ignored until end of transaction block");
     }
@@ -685,6 +687,14 @@ final class PgConnection implements Runnable {
         txState = 'I';
         closeCursors(false);
         return PgResult.command(e.commit() && !wasAborted ? "COMMIT" : "ROLLBACK");
+      } else if (action instanceof PgChatter.Savepoint sp) {
+        if (txState == 'I') {
+          throw new PgError("25P01", "GW-PROTOCOL", sp.tag() + " can only be used in transaction blocks");
+        }
+        if (sp.rollbackTo()) {
+          txState = 'T';
+        }
+        return PgResult.command(sp.tag());
       } else if (action instanceof PgChatter.SetTransaction t) {
         return PgResult.command("SET");
       } else if (action instanceof PgChatter.SetValue s) {
