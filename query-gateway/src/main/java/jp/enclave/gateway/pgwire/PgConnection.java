@@ -67,6 +67,9 @@ final class PgConnection implements Runnable {
   private final Map<String, Portal> cursors = new LinkedHashMap<>();
   private final Map<String, Boolean> cursorHold = new HashMap<>();
   private volatile RunningQuery running;
+  /** Between a query message and ReadyForQuery. */
+  private volatile boolean busy;
+  private volatile boolean cancelPending;
   private final BufferAllocator allocator;
 
   PgConnection(PgWireServer server, Socket socket, int processId, int secretKey, BufferAllocator allocator) {
@@ -83,10 +86,32 @@ final class PgConnection implements Runnable {
     return secretKey;
   }
 
-  /** A CancelRequest from another connection with this connection's key: stops the running query. */
+  /**
+   * A CancelRequest from another connection with this connection's key: stops the running query,
+   * or, while a statement is being planned, the query it starts (until the next ReadyForQuery).
+   */
   void cancel() {
+    cancelPending = busy;
     RunningQuery q = running;
     if (q != null) {
+      q.cancel();
+    }
+  }
+
+  /** Server shutdown: the socket closes, the connection's thread ends and closes what it holds. */
+  void shutdown() {
+    cancel();
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // closing anyway
+    }
+  }
+
+  /** The core's query for the current statement started (or ended: null). */
+  private void running(RunningQuery q) {
+    running = q;
+    if (q != null && cancelPending) {
       q.cancel();
     }
   }
@@ -313,7 +338,9 @@ final class PgConnection implements Runnable {
       if (m instanceof PgMessages.Terminate) {
         return;
       }
+      busy = !(m instanceof PgMessages.Sync);
       if (m instanceof PgMessages.Sync) {
+        cancelPending = false;
         skipToSync = false;
         if (txState == 'I') {
           closePortals();
@@ -384,6 +411,8 @@ final class PgConnection implements Runnable {
     if (txState == 'I') {
       closePortals();
     }
+    busy = false;
+    cancelPending = false;
     out.readyForQuery(txState);
   }
 
@@ -601,7 +630,7 @@ final class PgConnection implements Runnable {
       return PgResult.command("CLOSE CURSOR");
     }
     PlannedQuery plan = gateway.plan(session, sql);
-    return new PgResult.Query(gateway, plan, allocator, q -> running = q);
+    return new PgResult.Query(gateway, plan, allocator, this::running);
   }
 
   private static String cursorName(String name) {
@@ -628,7 +657,7 @@ final class PgConnection implements Runnable {
     } catch (GatewayRefusal r) {
       throw PgError.of(r, query, sql.codePointCount(0, m.end()));
     }
-    PgResult.Query result = new PgResult.Query(gateway, plan, allocator, q -> running = q);
+    PgResult.Query result = new PgResult.Query(gateway, plan, allocator, this::running);
     boolean binary = m.group(2) != null && m.group(2).toLowerCase(java.util.Locale.ROOT).contains("binary");
     cursors.put(name, new Portal(result, binary ? new short[] {1} : null, query));
     cursorHold.put(name, hold);

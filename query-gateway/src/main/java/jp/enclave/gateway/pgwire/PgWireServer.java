@@ -225,6 +225,14 @@ public final class PgWireServer implements AutoCloseable {
     }
     try {
       acceptor.join(2000);
+      // Open connections end: their sockets close, their queries are closed (and audited) by their threads.
+      for (PgConnection c : connections.values()) {
+        c.shutdown();
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (!connections.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
