@@ -135,8 +135,6 @@ final class PgConnection implements Runnable {
       audit("pgwire.protocol-error", Map.of("sqlState", "08006", "reason", "startup did not finish in time"));
       fatal("08006", "GW-PROTOCOL", "the connection's startup did not finish within "
           + server.config().startupTimeout().toSeconds() + " s");
-    } catch (SessionEnded e) {
-      fatal("28000", "GW-SESSION-ENDED", "your session has ended or was removed; open a new session in the enclave");
     } catch (EOFException e) {
       // The client went away between messages.
     } catch (IOException e) {
@@ -785,21 +783,16 @@ final class PgConnection implements Runnable {
 
   // ---- session, errors, cleanup ----------------------------------------------------------
 
-  /** The session must still be live at the source: a removed or expired one ends the connection. */
+  /** The session must still be live at its source: a removed or expired one has every statement refused. */
   private void checkSession() {
     Optional<PgCredentials.Entry> now = server.credentials().lookup(session.sessionId());
     if (now.isEmpty() || !now.get().session().equals(session)) {
       Map<String, Object> data = sessionData();
       data.put("reason", now.isEmpty() ? "the session ended or was removed" : "the session was replaced");
       audit("pgwire.session-ended", data);
-      throw new SessionEnded();
-    }
-  }
-
-  /** Thrown when the session ended: the connection answers with a FATAL error and closes. */
-  private static final class SessionEnded extends RuntimeException {
-    SessionEnded() {
-      super("session ended", null, false, false);
+      // An ERROR (not FATAL) so that every client shows it; every later statement is refused alike.
+      throw new PgError("28000", "GW-SESSION-ENDED",
+          "Your session has ended or was removed; open a new session in the enclave.");
     }
   }
 
