@@ -353,6 +353,19 @@ public final class Gateway implements AutoCloseable {
     return data;
   }
 
+  /**
+   * Records that an accepted plan will never run (its handle expired or was closed, only its
+   * schema was asked for, its connection ended), so every {@code query.accepted} has an end.
+   */
+  public void unclaimed(PlannedQuery plan, String why) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("queryId", plan.queryId());
+    data.put("user", plan.session().userId());
+    data.put("session", plan.session().sessionId());
+    data.put("reason", why);
+    audit.append("query.unclaimed", data);
+  }
+
   /** Records a front end's event (session opened, token refused, handle misuse) in the same chain. */
   public void auditEvent(String event, Map<String, ?> data) {
     audit.append(event, data);

@@ -1,15 +1,14 @@
 package jp.enclave.gateway.flight;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import jp.enclave.gateway.core.Gateway;
 import jp.enclave.gateway.core.GatewaySession;
 import jp.enclave.gateway.core.ProjectCatalog;
-import jp.enclave.gateway.core.Refusals;
+import jp.enclave.gateway.core.CatalogView;
+import jp.enclave.gateway.core.GatewayRefusal;
 import jp.enclave.policies.Decision;
 import org.apache.arrow.flight.sql.FlightSqlColumnMetadata;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -18,67 +17,39 @@ import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * What a session may learn about the project's catalog, decided by the same Cedar policies the
- * gateway's queries use: a session that may not query the project may not browse it either (it
- * gets the policy's reason), and a table's column list holds only the columns the session may
- * read (no free text in a remote session). Every decision is audited.
+ * Flight SQL's view of the catalog: the core's {@link CatalogView} (the same Cedar decisions and
+ * audit as every front end), with refusals as Flight errors and tables as Arrow schemas.
  */
 final class CatalogBrowser {
   /** A table as one session may see it. */
   record TableView(ProjectCatalog.TableInfo table, List<ProjectCatalog.ColumnInfo> columns, List<String> hidden) {}
 
   private final Gateway gateway;
-  private final Clock clock;
+  private final CatalogView view;
 
   CatalogBrowser(Gateway gateway, Clock clock) {
     this.gateway = gateway;
-    this.clock = clock;
+    this.view = new CatalogView(gateway, clock);
   }
 
-  /**
-   * Asks the policies whether the session may query the project at all; refuses with their reason
-   * (audited as {@code catalog.refused}), otherwise returns the decision.
-   */
+  /** The policies' decision whether the session may query the project; a refusal as a Flight error. */
   Decision authorize(GatewaySession session, String call) {
-    Decision d = gateway.policies().mayQuery(session.subject(), gateway.projectFacts(), session.kind().label(), clock.instant());
-    if (!d.allowed()) {
-      Map<String, Object> data = data(session, call);
-      data.put("decision", "deny");
-      data.put("reason", d.reason());
-      gateway.auditEvent("catalog.refused", data);
-      throw FlightErrors.toFlight(Refusals.denyQueryPolicy(d.reason()));
+    try {
+      return view.authorize(session, call);
+    } catch (GatewayRefusal r) {
+      throw FlightErrors.toFlight(r);
     }
-    return d;
   }
 
   /** Records what a permitted metadata call sent to the client. */
   void listed(GatewaySession session, String call, Decision decision, Map<String, Object> detail) {
-    Map<String, Object> data = data(session, call);
-    data.put("decision", "allow");
-    data.put("policies", decision.policyIds());
-    data.putAll(detail);
-    gateway.auditEvent("catalog.listed", data);
+    view.listed(session, call, decision, detail);
   }
 
   /** The tables matching {@code pattern}, each with the columns this session may read. */
   List<TableView> tables(GatewaySession session, String pattern) {
-    Instant now = clock.instant();
-    List<TableView> out = new ArrayList<>();
-    for (ProjectCatalog.TableInfo t : gateway.catalog().tables().values()) {
-      if (pattern != null && !like(t.name(), pattern)) {
-        continue;
-      }
-      Map<String, String> labels = new LinkedHashMap<>();
-      t.columns().values().forEach(c -> labels.put(c.name(), c.sensitivity().label()));
-      Decision d = gateway.policies().mayRead(session.subject(), gateway.projectFacts(), session.kind().label(), now, t.name(), labels);
-      List<String> hidden = d.allowed() ? List.of() : d.deniedColumns();
-      List<ProjectCatalog.ColumnInfo> visible = t.columns().values().stream()
-          .filter(c -> !hidden.contains(c.name())).toList();
-      if (!visible.isEmpty()) {
-        out.add(new TableView(t, visible, hidden));
-      }
-    }
-    return out;
+    return view.tables(session, pattern).stream()
+        .map(t -> new TableView(t.table(), t.columns(), t.hidden())).toList();
   }
 
   /** A table's readable columns as Arrow fields, with the DuckDB type name, precision and scale. */
@@ -102,22 +73,8 @@ final class CatalogBrowser {
     return new Schema(fields);
   }
 
-  private static Map<String, Object> data(GatewaySession session, String call) {
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("call", call);
-    data.put("user", session.userId());
-    data.put("project", session.projectId());
-    data.put("session", session.sessionId());
-    data.put("sessionKind", session.kind().label());
-    return data;
-  }
-
   /** SQL LIKE with % and _ as the Flight SQL spec defines the filter pattern. */
   static boolean like(String value, String pattern) {
-    StringBuilder regex = new StringBuilder();
-    for (char c : pattern.toCharArray()) {
-      regex.append(c == '%' ? ".*" : c == '_' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
-    }
-    return value.matches(regex.toString());
+    return CatalogView.like(value, pattern);
   }
 }

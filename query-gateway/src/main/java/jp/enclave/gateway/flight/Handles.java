@@ -207,12 +207,7 @@ final class Handles implements AutoCloseable {
 
   /** Records a plan that will never run: schema probes, expired or cancelled tickets, shutdown. */
   void unclaimed(PlannedQuery plan, String why) {
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("queryId", plan.queryId());
-    data.put("user", plan.session().userId());
-    data.put("session", plan.session().sessionId());
-    data.put("reason", why);
-    gateway.auditEvent("query.unclaimed", data);
+    gateway.unclaimed(plan, why);
   }
 
   private void release(Prepared p, String why) {

@@ -3,12 +3,13 @@ package jp.enclave.gateway.flight;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import jp.enclave.gateway.core.GatewayRefusal;
 import jp.enclave.gateway.core.ProjectCatalog;
+import jp.enclave.gateway.core.SqlLiterals;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.DateUnit;
@@ -35,7 +36,6 @@ final class SqlParameters {
   /** Parameter rows one execution may bind; each row becomes its own planned, audited query. */
   static final int MAX_ROWS = 16;
 
-  private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
   private static final Set<String> COMPARISONS = Set.of("=", "==", "<>", "!=", "<", ">", "<=", ">=");
 
   private enum Kind { WORD, QUOTED, STRING, NUMBER, SYMBOL, PLACEHOLDER }
@@ -278,79 +278,51 @@ final class SqlParameters {
     return into;
   }
 
-  /** One value as an exact, typed SQL literal, or a refusal naming the parameter. */
+  /** One value as an exact, typed SQL literal ({@link SqlLiterals}), or a refusal naming the parameter. */
   static String literal(ArrowType type, Object value, int parameter) {
+    try {
+      return renderLiteral(type, value, parameter);
+    } catch (GatewayRefusal r) {
+      throw FlightErrors.toFlight(r);
+    }
+  }
+
+  private static String renderLiteral(ArrowType type, Object value, int parameter) {
     if (value == null) {
       return "NULL";
     }
     if (type instanceof ArrowType.Int i) {
       long v = ((Number) value).longValue();
-      return !i.getIsSigned() && i.getBitWidth() == 64 ? Long.toUnsignedString(v) : signed(Long.toString(v));
+      return !i.getIsSigned() && i.getBitWidth() == 64 ? SqlLiterals.unsignedBigint(v) : SqlLiterals.integer(v);
     }
     if (type instanceof ArrowType.FloatingPoint f && f.getPrecision() != FloatingPointPrecision.HALF) {
-      double d = ((Number) value).doubleValue();
-      if (!Double.isFinite(d)) {
-        throw unsupported(parameter, "the value " + d + ", which has no SQL literal");
-      }
-      // Scientific notation makes DuckDB read a DOUBLE; a float widens to a double exactly.
-      String text = Double.toString(Math.abs(d));
-      String approx = signed((d < 0 || (d == 0 && 1 / d < 0) ? "-" : "") + (text.contains("E") ? text : text + "E0"));
-      return f.getPrecision() == FloatingPointPrecision.SINGLE ? "CAST(" + approx + " AS REAL)" : approx;
+      return SqlLiterals.floating(((Number) value).doubleValue(), f.getPrecision() == FloatingPointPrecision.SINGLE,
+          parameter);
     }
     if (type instanceof ArrowType.Decimal) {
-      return signed(((BigDecimal) value).toPlainString());
+      return SqlLiterals.decimal((BigDecimal) value);
     }
     if (type instanceof ArrowType.Bool) {
-      return ((Boolean) value) ? "TRUE" : "FALSE";
+      return SqlLiterals.bool((Boolean) value);
     }
     if (type instanceof ArrowType.Utf8 || type instanceof ArrowType.LargeUtf8) {
-      String s = value instanceof Text t ? t.toString() : value.toString();
-      for (int k = 0; k < s.length(); k++) {
-        char c = s.charAt(k);
-        if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
-          throw FlightErrors.invalid("GW-PARAMETER-VALUE", String.format(
-              "Parameter %d contains the invisible or control character U+%04X.", parameter, (int) c));
-        }
-      }
-      return "'" + s.replace("'", "''") + "'";
+      return SqlLiterals.string(value instanceof Text t ? t.toString() : value.toString(), parameter);
     }
     if (type instanceof ArrowType.Date d) {
       LocalDate date = d.getUnit() == DateUnit.DAY ? LocalDate.ofEpochDay(((Number) value).longValue())
           : ((LocalDateTime) value).toLocalDate();
       if (d.getUnit() == DateUnit.MILLISECOND && !((LocalDateTime) value).toLocalTime().equals(java.time.LocalTime.MIDNIGHT)) {
-        throw unsupported(parameter, "a date with a time of day");
+        throw SqlLiterals.unsupported(parameter, "a date with a time of day");
       }
-      checkYear(date.getYear(), parameter);
-      return "DATE '" + date + "'";
+      return SqlLiterals.date(date, parameter);
     }
     if (type instanceof ArrowType.Timestamp ts) {
       if (ts.getTimezone() != null) {
-        throw unsupported(parameter, "a timestamp with the time zone " + ts.getTimezone()
+        throw SqlLiterals.unsupported(parameter, "a timestamp with the time zone " + ts.getTimezone()
             + " (bind a local timestamp without a zone)");
       }
-      LocalDateTime t = (LocalDateTime) value;
-      if (t.getNano() % 1000 != 0) {
-        throw unsupported(parameter, "a timestamp with nanoseconds (DuckDB keeps microseconds)");
-      }
-      checkYear(t.getYear(), parameter);
-      return "TIMESTAMP '" + TIMESTAMP.format(t) + "'";
+      return SqlLiterals.timestamp((LocalDateTime) value, parameter);
     }
-    throw unsupported(parameter, "the Arrow type " + type);
-  }
-
-  private static void checkYear(int year, int parameter) {
-    if (year < 1 || year > 9999) {
-      throw unsupported(parameter, "the year " + year + " (years 1 to 9999 only)");
-    }
-  }
-
-  /** Negative numbers in parentheses, so that {@code x -?} never becomes a {@code --} comment. */
-  private static String signed(String number) {
-    return number.startsWith("-") ? "(" + number + ")" : number;
-  }
-
-  private static RuntimeException unsupported(int parameter, String what) {
-    return FlightErrors.invalid("GW-PARAMETER-TYPE", "Parameter " + parameter + " is " + what
-        + ", which the gateway cannot write into the query exactly; write the value into the query.");
+    throw SqlLiterals.unsupported(parameter, "the Arrow type " + type);
   }
 }

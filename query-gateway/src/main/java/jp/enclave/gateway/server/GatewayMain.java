@@ -72,6 +72,8 @@ public final class GatewayMain {
     int maxQueriesPerUser;
     @Option(names = "--max-queries-per-session", defaultValue = "3")
     int maxQueriesPerSession;
+    @picocli.CommandLine.Mixin
+    PgServeOptions pg = new PgServeOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -89,8 +91,12 @@ public final class GatewayMain {
       Gateway gateway = Gateway.open(home, project, config, AuditLog.open(audit, config.auditSync()));
       trusted.follow(gateway, token -> { });
       FlightGatewayServer server = FlightGatewayServer.start(gateway, verifier, host, port, allocator);
+      PgServeOptions.Running pgServer = pg.start(gateway, verifier, host, allocator);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
+          if (pgServer != null) {
+            pgServer.close();
+          }
           server.close();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -103,6 +109,10 @@ public final class GatewayMain {
       }, "gateway-shutdown"));
       System.out.println("query-gateway serving project " + project + " on grpc://" + host + ":" + server.port()
           + " (audit " + audit + ")");
+      if (pgServer != null) {
+        System.out.println("query-gateway serving project " + project + " over PostgreSQL on " + host + ":"
+            + pgServer.server().port() + " (user = session id, sessions from " + pg.sessions + ")");
+      }
       server.awaitTermination();
       return 0;
     }
@@ -148,13 +158,20 @@ public final class GatewayMain {
     LocalDate certValidUntil;
     @Option(names = "--hours", defaultValue = "8")
     long hours;
+    @Option(names = "--pg-password", description = "embed the SCRAM-SHA-256 verifier of this PostgreSQL password"
+        + " (the enclave server generates one per session); the PostgreSQL user is the session id")
+    String pgPassword;
+    @Option(names = "--session-id", description = "the session id (default: a random sess-<uuid>)")
+    String sessionId;
 
     @Override
     public Integer call() throws Exception {
       KeysetHandle signing = TinkJsonProtoKeysetFormat.parseKeyset(
           Files.readString(keys.resolve("token-signing.json")), InsecureSecretKeyAccess.get());
+      String verifier = pgPassword == null ? null : jp.enclave.gateway.pgwire.ScramSha256.newVerifier(pgPassword);
       System.out.println(SessionTokens.issue(signing, new SessionTokens.Claims(user, project, kind, roles, org, certType,
-          certValidUntil.atStartOfDay().toInstant(ZoneOffset.UTC), "sess-" + java.util.UUID.randomUUID()),
+          certValidUntil.atStartOfDay().toInstant(ZoneOffset.UTC),
+          sessionId != null ? sessionId : "sess-" + java.util.UUID.randomUUID(), verifier),
           Instant.now(), Duration.ofHours(hours)));
       return 0;
     }

@@ -29,6 +29,12 @@ public final class SessionTokens {
   public static final String ORG = "org";
   public static final String ORG_CERT_TYPE = "org_cert_type";
   public static final String ORG_CERT_VALID_UNTIL = "org_cert_valid_until";
+  /**
+   * Optional: the SCRAM-SHA-256 verifier (PostgreSQL's stored format) of the per-session password
+   * the enclave server showed the researcher, for the gateway's PostgreSQL front end. Never the
+   * password itself. Tokens without it stay valid; they just cannot open a PostgreSQL connection.
+   */
+  public static final String PG_SCRAM_VERIFIER = "pg_scram";
 
   static {
     try {
@@ -44,11 +50,17 @@ public final class SessionTokens {
     // Loading the class registers Tink's JWT signature primitives.
   }
 
-  /** What the enclave server asserts about one session. */
+  /** What the enclave server asserts about one session; {@code pgScramVerifier} may be null. */
   public record Claims(String userId, String projectId, String sessionKind, List<String> roles, String organisationId,
-      String certificationType, Instant certifiedUntil, String sessionId) {
+      String certificationType, Instant certifiedUntil, String sessionId, String pgScramVerifier) {
     public Claims {
       roles = List.copyOf(roles);
+    }
+
+    /** A session without PostgreSQL credentials. */
+    public Claims(String userId, String projectId, String sessionKind, List<String> roles, String organisationId,
+        String certificationType, Instant certifiedUntil, String sessionId) {
+      this(userId, projectId, sessionKind, roles, organisationId, certificationType, certifiedUntil, sessionId, null);
     }
   }
 
@@ -80,7 +92,7 @@ public final class SessionTokens {
       for (int i = 0; i < c.roles().size(); i++) {
         roles.append(i == 0 ? "" : ",").append('"').append(c.roles().get(i).replace("\"", "")).append('"');
       }
-      RawJwt jwt = RawJwt.newBuilder()
+      RawJwt.Builder builder = RawJwt.newBuilder()
           .setIssuer(ISSUER)
           .setAudience(AUDIENCE)
           .setSubject(c.userId())
@@ -92,8 +104,11 @@ public final class SessionTokens {
           .addJsonArrayClaim(ROLES, roles.append(']').toString())
           .addStringClaim(ORG, c.organisationId())
           .addStringClaim(ORG_CERT_TYPE, c.certificationType())
-          .addNumberClaim(ORG_CERT_VALID_UNTIL, c.certifiedUntil().getEpochSecond())
-          .build();
+          .addNumberClaim(ORG_CERT_VALID_UNTIL, c.certifiedUntil().getEpochSecond());
+      if (c.pgScramVerifier() != null) {
+        builder.addStringClaim(PG_SCRAM_VERIFIER, c.pgScramVerifier());
+      }
+      RawJwt jwt = builder.build();
       return signing.getPrimitive(RegistryConfiguration.get(), JwtPublicKeySign.class).signAndEncode(jwt);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot sign a session token", e);

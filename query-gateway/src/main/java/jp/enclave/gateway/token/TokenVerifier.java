@@ -136,8 +136,16 @@ public final class TokenVerifier {
     return minutes % 60 == 0 ? minutes / 60 + " h" : minutes / 60 + " h " + minutes % 60 + " min";
   }
 
+  /** A verified token: its session and, if it carries one, its PostgreSQL SCRAM verifier. */
+  public record Verified(GatewaySession session, java.util.Optional<String> pgScramVerifier) {}
+
   /** The session the token stands for; refuses with GW-TOKEN-INVALID or GW-TOKEN-WRONG-PROJECT. */
   public GatewaySession verify(String token) {
+    return verifyAll(token).session();
+  }
+
+  /** As {@link #verify}, with the token's optional claims. */
+  public Verified verifyAll(String token) {
     if (token == null || token.isBlank() || token.length() > 8192) {
       throw Refusals.denyToken("no token, or not a token");
     }
@@ -170,7 +178,9 @@ public final class TokenVerifier {
       if (!jwt.hasJwtId()) {
         throw Refusals.denyToken("it has no session id");
       }
-      return new GatewaySession(jwt.getJwtId(), subject, sessionKind, jwt.getExpiration());
+      java.util.Optional<String> pg = jwt.hasStringClaim(SessionTokens.PG_SCRAM_VERIFIER)
+          ? java.util.Optional.of(jwt.getStringClaim(SessionTokens.PG_SCRAM_VERIFIER)) : java.util.Optional.empty();
+      return new Verified(new GatewaySession(jwt.getJwtId(), subject, sessionKind, jwt.getExpiration()), pg);
     } catch (GatewayRefusal r) {
       throw r;
     } catch (JwtInvalidException | IOException | RuntimeException e) {
