@@ -76,6 +76,8 @@ public class GatewayManager implements Gateways {
   Clock clock;
 
   private GatewayProcesses processes;
+  /** Each project's PostgreSQL port, chosen at its gateway's first start and kept across restarts. */
+  private final java.util.Map<String, Integer> pgPorts = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile String learntServerUrl;
   private Thread shutdownHook;
 
@@ -134,6 +136,15 @@ public class GatewayManager implements Gateways {
       processes.awaitReady(projectId, Duration.ofSeconds(readySeconds));
     }
     return "127.0.0.1:" + port;
+  }
+
+  @Override
+  public String pgAddressFor(String projectId) {
+    if (!managed()) {
+      return null;
+    }
+    Integer port = pgPorts.get(projectId);
+    return port == null ? null : "127.0.0.1:" + port;
   }
 
   @Override
@@ -196,6 +207,7 @@ public class GatewayManager implements Gateways {
         "--home", gatewayHome.toString(), "--project", project, "--port", String.valueOf(port),
         "--audit", gatewayHome.resolve("audit").resolve("gateway-" + project + ".jsonl").toString(),
         "--server", url, "--server-credential-file", credentialFile.toString(),
+        "--pg-port", String.valueOf(pgPorts.computeIfAbsent(project, p -> freePort())),
         "--parent-pid", String.valueOf(ProcessHandle.current().pid())));
     cmd.addAll(words(gatewayOptions));
     Files.createDirectories(gatewayHome.resolve("audit"));

@@ -89,6 +89,14 @@ public final class DemoSession {
     Files.deleteIfExists(out);
     Files.createFile(out, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(out, opened.path("token").asText() + "\n");
+    JsonNode pg = opened.path("postgres");
+    if (!pg.isMissingNode() && !pg.isNull()) {
+      // The session's PostgreSQL password, beside its token and as private (the demo script prints how to connect).
+      Path pgOut = out.resolveSibling(out.getFileName() + ".pg");
+      Files.deleteIfExists(pgOut);
+      Files.createFile(pgOut, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(pgOut, pg.path("connectionString").asText() + " password=" + pg.path("password").asText() + "\n");
+    }
     return opened.path("gateway").asText();
   }
 

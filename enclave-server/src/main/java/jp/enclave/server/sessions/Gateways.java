@@ -11,6 +11,11 @@ public interface Gateways {
   /** {@code host:port} of the project's gateway for a session being opened or renewed. */
   String addressFor(String projectId);
 
+  /** {@code host:port} of the project's PostgreSQL endpoint, or null if it has none. */
+  default String pgAddressFor(String projectId) {
+    return null;
+  }
+
   /** A token was issued for an open session (in the caller's transaction). */
   void tokenIssued(Session session, String token, Instant expires);
 

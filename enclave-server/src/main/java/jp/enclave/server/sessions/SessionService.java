@@ -64,7 +64,15 @@ public final class SessionService {
   }
 
   /** An open session with what a client needs to reach the gateway. */
-  public record Opened(Session session, String token, Instant tokenExpires, String gateway, String jdbcUrl) {}
+  public record Opened(Session session, String token, Instant tokenExpires, String gateway, String jdbcUrl,
+      PostgresAccess postgres) {}
+
+  /**
+   * The same session over PostgreSQL (psql, R, Python): user = the session id, the session's
+   * password, and a libpq connection string; null where the project's gateway has no PostgreSQL port.
+   */
+  public record PostgresAccess(String host, int port, String user, String password, String database,
+      String connectionString) {}
 
   public Session book(Caller c, String projectId, SessionKind kind) {
     Project p = project(projectId);
@@ -145,14 +153,26 @@ public final class SessionService {
     Instant now = clock.instant();
     String token = tokens.issue(new SessionTokens.Claims(c.subject(), p.id(), s.kind().wire(),
         List.copyOf(new TreeSet<>(c.roles())), org.id(), org.certificationType().wire(),
-        Access.endOf(org.certifiedUntil()), s.id()), now);
+        Access.endOf(org.certifiedUntil()), s.id(), tokens.pgVerifier(s.id())), now);
     Session moved = move(c, s, t, null);
     gateways.tokenIssued(moved, token, now.plus(tokens.ttl()));
     // The project's gateway (started now if it is not running) and its actual port.
     String gatewayAddress = gateways.addressFor(p.id());
     String jdbc = "jdbc:arrow-flight-sql://" + gatewayAddress + "/?useEncryption=false&token="
         + URLEncoder.encode(token, StandardCharsets.UTF_8);
-    return new Opened(moved, token, now.plus(tokens.ttl()), gatewayAddress, jdbc);
+    return new Opened(moved, token, now.plus(tokens.ttl()), gatewayAddress, jdbc, postgres(s, p));
+  }
+
+  private PostgresAccess postgres(Session s, Project p) {
+    String address = gateways.pgAddressFor(p.id());
+    if (address == null) {
+      return null;
+    }
+    int colon = address.lastIndexOf(':');
+    String host = address.substring(0, colon);
+    int port = Integer.parseInt(address.substring(colon + 1));
+    return new PostgresAccess(host, port, s.id(), tokens.pgPassword(s.id()), p.id(),
+        "host=" + host + " port=" + port + " dbname=" + p.id() + " user=" + s.id() + " sslmode=disable");
   }
 
   private Session move(Caller c, Session s, Transition t, String reason) {

@@ -74,7 +74,8 @@ public final class SessionRegistry implements PgCredentials {
   @Override
   public Optional<Entry> lookup(String sessionId) {
     Entry e = sessionId == null ? null : sessions.get(sessionId);
-    if (e == null || !e.session().expiresAt().isAfter(clock.instant())) {
+    // An ended session (the server's feed, a revocation) no longer authenticates, even before its token expires.
+    if (e == null || !e.session().expiresAt().isAfter(clock.instant()) || !gateway.isLive(sessionId)) {
       return Optional.empty();
     }
     return Optional.of(e);

@@ -89,9 +89,16 @@ public final class GatewayMain {
       TokenVerifier verifier = trusted.verifier();
       RootAllocator allocator = new RootAllocator();
       Gateway gateway = Gateway.open(home, project, config, AuditLog.open(audit, config.auditSync()));
-      trusted.follow(gateway, token -> { });
+      // Over PostgreSQL a client presents no token, so the gateway must know the sessions first:
+      // following the server, each open session's token comes with the feed.
+      jp.enclave.gateway.pgwire.SessionRegistry pgSessions = pg.registry(gateway, verifier, trust.followsServer());
+      trusted.follow(gateway, token -> {
+        if (pgSessions != null) {
+          pgSessions.register(token, "server");
+        }
+      });
       FlightGatewayServer server = FlightGatewayServer.start(gateway, verifier, host, port, allocator);
-      PgServeOptions.Running pgServer = pg.start(gateway, verifier, host, allocator);
+      PgServeOptions.Running pgServer = pg.start(gateway, pgSessions, host, allocator);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
           if (pgServer != null) {
@@ -111,7 +118,8 @@ public final class GatewayMain {
           + " (audit " + audit + ")");
       if (pgServer != null) {
         System.out.println("query-gateway serving project " + project + " over PostgreSQL on " + host + ":"
-            + pgServer.server().port() + " (user = session id, sessions from " + pg.sessions + ")");
+            + pgServer.server().port() + " (user = session id, sessions from "
+            + (pg.sessions != null ? pg.sessions : "the enclave server") + ")");
       }
       server.awaitTermination();
       return 0;

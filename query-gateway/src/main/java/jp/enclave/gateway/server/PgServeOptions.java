@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code serve}'s PostgreSQL options. The PostgreSQL endpoint starts when a source of sessions is
- * given ({@code --pg-sessions}); it listens on loopback port 54329 unless told otherwise, and
- * {@code --pg-port 0} turns it off.
+ * given: {@code --pg-sessions} (a folder of tokens), or, following the enclave server, the
+ * server's session feed when {@code --pg-port} is given. It listens on loopback port 54329 unless
+ * told otherwise, and {@code --pg-port 0} turns it off.
  */
 final class PgServeOptions {
   static final int DEFAULT_PORT = 54329;
@@ -42,21 +43,37 @@ final class PgServeOptions {
     @Override
     public void close() {
       server.close();
-      folder.close();
+      if (folder != null) {
+        folder.close();
+      }
     }
   }
 
-  /** Starts the endpoint if asked for; null otherwise. */
-  Running start(Gateway gateway, TokenVerifier verifier, String host,
-      org.apache.arrow.memory.BufferAllocator allocator) throws java.io.IOException {
+  /**
+   * The sessions that may connect over PostgreSQL, if the endpoint is wanted: with
+   * {@code followsServer}, the server's feed registers them (a port must be asked for); otherwise
+   * {@code --pg-sessions}. Null when the endpoint is off.
+   */
+  SessionRegistry registry(Gateway gateway, TokenVerifier verifier, boolean followsServer) {
     int p = port == null ? DEFAULT_PORT : port;
-    if (sessions == null || p == 0) {
+    boolean wanted = sessions != null ? p != 0 : followsServer && port != null && port != 0;
+    if (!wanted) {
       if (port != null && port != 0) {
         throw new IllegalArgumentException("--pg-port needs --pg-sessions (the sessions that may connect)");
       }
       return null;
     }
-    if (!Files.isDirectory(sessions)) {
+    return new SessionRegistry(verifier, gateway, Clock.systemUTC());
+  }
+
+  /** Starts the endpoint over {@code registry} (from {@link #registry}); null when that is null. */
+  Running start(Gateway gateway, SessionRegistry registry, String host,
+      org.apache.arrow.memory.BufferAllocator allocator) throws java.io.IOException {
+    if (registry == null) {
+      return null;
+    }
+    int p = port == null ? DEFAULT_PORT : port;
+    if (sessions != null && !Files.isDirectory(sessions)) {
       throw new IllegalArgumentException("--pg-sessions " + sessions + " is not a folder");
     }
     if ((tlsCert == null) != (tlsKey == null)) {
@@ -66,8 +83,7 @@ final class PgServeOptions {
     if (tlsCert != null) {
       config = config.withTls(PgTls.context(tlsCert, tlsKey), cleartextOverTls);
     }
-    SessionRegistry registry = new SessionRegistry(verifier, gateway, Clock.systemUTC());
-    TokenFolder folder = new TokenFolder(sessions, registry, Duration.ofSeconds(1));
+    TokenFolder folder = sessions == null ? null : new TokenFolder(sessions, registry, Duration.ofSeconds(1));
     return new Running(PgWireServer.start(gateway, registry, host, p, config, allocator), folder);
   }
 }

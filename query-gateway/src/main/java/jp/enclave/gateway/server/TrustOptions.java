@@ -69,6 +69,11 @@ final class TrustOptions {
     void close();
   }
 
+  /** Whether the gateway follows the enclave server (rather than files). */
+  boolean followsServer() {
+    return server != null;
+  }
+
   Trust open(String project) throws IOException {
     if ((server == null) == (files == null)) {
       throw new IllegalArgumentException("give either --server URL with --server-credential-file, or --jwks with --approved-until");
