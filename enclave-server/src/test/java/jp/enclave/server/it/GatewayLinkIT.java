@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.File;
 import java.net.URL;
 import java.nio.file.Files;
@@ -62,6 +63,9 @@ class GatewayLinkIT {
   private static String researcher;
   private static long patients;
   private static String session;
+  private static JsonNode lastPostgres;
+  private static JsonNode sessionPostgres;
+  private static Connection pgOpen;
   private static String token;
   private static int port;
 
@@ -143,8 +147,22 @@ class GatewayLinkIT {
     String id = booked.body().path("id").asText();
     Api.Reply opened = api().post("api/sessions/" + id + "/open", researcher, key(), null);
     assertThat(opened.status()).as(opened.body().toString()).isEqualTo(200);
+    lastPostgres = opened.body().path("postgres");
     return new String[] {id, opened.body().path("token").asText(), opened.body().path("gateway").asText(),
         opened.body().path("jdbcUrl").asText()};
+  }
+
+  /** The opened session's PostgreSQL access (user = session id, the session's password), through pgjdbc. */
+  private static Connection postgres(JsonNode pg) throws SQLException {
+    return DriverManager.getConnection("jdbc:postgresql://" + pg.path("host").asText() + ":" + pg.path("port").asInt()
+        + "/" + pg.path("database").asText() + "?sslmode=disable", pg.path("user").asText(), pg.path("password").asText());
+  }
+
+  private static long pgCount(Connection c) throws SQLException {
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM patient")) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   private static Connection jdbc(int port, String token) throws SQLException {
@@ -175,6 +193,23 @@ class GatewayLinkIT {
       assertThat(rs.getLong(1)).isEqualTo(patients);
     }
     System.out.printf("session open to first query answered (gateway start included): %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    // The same session over PostgreSQL (the managed gateway's second front end), with the
+    // session's own password: the gateway learnt the session from the server's feed.
+    sessionPostgres = lastPostgres;
+    assertThat(sessionPostgres.path("user").asText()).isEqualTo(session);
+    assertThat(sessionPostgres.path("connectionString").asText()).contains("user=" + session, "dbname=p-link");
+    awaitTrue(() -> {
+      try (Connection c = postgres(sessionPostgres)) {
+        return pgCount(c) == patients;
+      } catch (SQLException e) {
+        return false; // the feed reaches the gateway within a second
+      }
+    }, Duration.ofSeconds(15));
+    pgOpen = postgres(sessionPostgres);
+    assertThat(pgCount(pgOpen)).isEqualTo(patients);
+    ObjectNode wrong = sessionPostgres.deepCopy();
+    wrong.put("password", sessionPostgres.path("password").asText() + "x");
+    assertThatThrownBy(() -> postgres(wrong)).isInstanceOf(SQLException.class).hasMessageContaining("28P01");
     assertThat(serverAudit("gateway.started", "gateway/p-link")).isEqualTo(1);
     awaitTrue(() -> serverAudit("gateway.ready", "gateway/p-link") == 1, Duration.ofSeconds(10));
     JsonNode ready = api().get("../health/ready", null).body();
@@ -253,6 +288,10 @@ class GatewayLinkIT {
     System.out.printf("revocation to first refused query: %d ms%n", took.toMillis());
     assertThat(took).isLessThan(REVOCATION_BOUND);
     assertThat(refused).hasMessageContaining("GW-SESSION-ENDED").hasMessageContaining("link test");
+    // Over PostgreSQL too: the open connection's next query is refused, and the password no longer logs in.
+    assertThatThrownBy(() -> pgCount(pgOpen)).isInstanceOf(SQLException.class);
+    pgOpen.close();
+    assertThatThrownBy(() -> postgres(sessionPostgres)).isInstanceOf(SQLException.class);
     assertThat(longQuery.get(30, TimeUnit.SECONDS)).isNotNull().hasMessageContaining("GW-SESSION-ENDED");
     awaitTrue(() -> Files.readString(trail).contains("\"session.ended\""), Duration.ofSeconds(5));
     String ended = Files.readAllLines(trail).stream().filter(l -> l.contains("\"session.ended\"")).findFirst().orElseThrow();
