@@ -162,6 +162,8 @@ public class Producers {
         policies, audit, clock, m);
   }
 
+  @Produces
+  @Singleton
   jp.enclave.server.reidentification.ReidService reidentification(
       jp.enclave.server.reidentification.JpaReidStore store, jp.enclave.server.airlock.JpaAirlockStore airlock,
       JpaRegistryStore registry, Access access, JpaAuditTrail audit, Clock clock) {
