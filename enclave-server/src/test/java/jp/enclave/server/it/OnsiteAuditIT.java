@@ -102,10 +102,6 @@ class OnsiteAuditIT {
   @Test
   @Order(1)
   void aRegisteredResearcherOnAnApprovedProject() throws Exception {
-    // The zone trails of earlier test classes are not this database's: start from an empty home.
-    try (var files = Files.walk(Services.home())) {
-      files.sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(Services.home())).forEach(p -> p.toFile().delete());
-    }
     steward = Accounts.accessToken(Accounts.STEWARD);
     researcher = Accounts.accessToken(Accounts.RESEARCHER);
     staff = Accounts.accessToken(STAFF);
@@ -359,7 +355,8 @@ class OnsiteAuditIT {
     }
     Api.Reply view = api().get("api/security", auditor);
     assertThat(view.status()).as(view.body().toString()).isEqualTo(200);
-    assertThat(view.body().path("loginProblem").isNull()).as(view.body().path("loginProblem").asText()).isTrue();
+    // JSON-B leaves out a null: no loginProblem means Keycloak's events were read.
+    assertThat(view.body().has("loginProblem")).as(view.body().path("loginProblem").asText()).isFalse();
     assertThat(view.body().path("failedByAccount").path("reviewer").asLong()).isGreaterThanOrEqualTo(4);
     assertThat(view.body().path("refusedByUser").path(RESEARCHER_SUBJECT).asLong()).isEqualTo(4);
     assertThat(view.body().path("changes").findValuesAsText("event")).contains("terminal.registered", "project.registered");
