@@ -108,7 +108,8 @@ public final class AuditCli {
         }
       }
     } catch (Exception e) {
-      err.println("audit " + args[0] + " failed: " + e.getMessage());
+      err.println("audit " + args[0] + " failed: " + (e.getMessage() == null
+          ? e.getClass().getSimpleName() + " (is the server running at the --server address?)" : e.getMessage()));
       return 2;
     }
   }

@@ -102,10 +102,6 @@ class OnsiteAuditIT {
   @Test
   @Order(1)
   void aRegisteredResearcherOnAnApprovedProject() throws Exception {
-    // The zone trails of earlier test classes are not this database's: start from an empty home.
-    try (var files = Files.walk(Services.home())) {
-      files.sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(Services.home())).forEach(p -> p.toFile().delete());
-    }
     steward = Accounts.accessToken(Accounts.STEWARD);
     researcher = Accounts.accessToken(Accounts.RESEARCHER);
     staff = Accounts.accessToken(STAFF);
@@ -280,7 +276,8 @@ class OnsiteAuditIT {
     Api.Reply w = api().post("api/audit/trails/witness", auditor, key(), null);
     assertThat(w.status()).as(w.body().toString()).isEqualTo(200);
     assertThat(count("select count(*) from zone_witness where zone = 'gateways/p-onsite' and entries = 6")).isPositive();
-    assertThat(count("select count(*) from audit_event where event = 'audit.zone-witnessed'")).isEqualTo(2);
+    // The schedule (every 5 s) may have witnessed a head while the trail was being written, too.
+    assertThat(count("select count(distinct target) from audit_event where event = 'audit.zone-witnessed'")).isEqualTo(2);
 
     // The server's schedule witnesses on its own (every 5 s here): a longer trail gets a new head.
     write(gatewayTrail, "query.accepted", 2, RESEARCHER_SUBJECT);
@@ -359,9 +356,11 @@ class OnsiteAuditIT {
     }
     Api.Reply view = api().get("api/security", auditor);
     assertThat(view.status()).as(view.body().toString()).isEqualTo(200);
-    assertThat(view.body().path("loginProblem").isNull()).as(view.body().path("loginProblem").asText()).isTrue();
+    // JSON-B leaves out a null: no loginProblem means Keycloak's events were read.
+    assertThat(view.body().has("loginProblem")).as(view.body().path("loginProblem").asText()).isFalse();
     assertThat(view.body().path("failedByAccount").path("reviewer").asLong()).isGreaterThanOrEqualTo(4);
-    assertThat(view.body().path("refusedByUser").path(RESEARCHER_SUBJECT).asLong()).isEqualTo(4);
+    // 3: the truncated gateway trail still holds 3 of the 4 refused queries (the alert came from the 4).
+    assertThat(view.body().path("refusedByUser").path(RESEARCHER_SUBJECT).asLong()).isEqualTo(3);
     assertThat(view.body().path("changes").findValuesAsText("event")).contains("terminal.registered", "project.registered");
     List<String> rules = view.body().path("alerts").findValuesAsText("rule");
     assertThat(rules).contains("failed-logins", "refused-queries", "zone-trail-broken");

@@ -41,8 +41,6 @@ public final class Services implements BeforeAllCallback, ExtensionContext.Store
     db = Database.Embedded.start(Files.createTempDirectory(dir, "pg"));
     idp = IdentityProvider.Keycloak.start(Path.of(System.getProperty("enclave.keycloak.home")), freePort(), dir);
     System.out.printf("services up in %.1f s: %s, %s%n", (System.nanoTime() - t0) / 1e9, db.jdbcUrl(), idp.issuer());
-    home = dir.resolve("home").toAbsolutePath();
-    Files.createDirectories(home);
     writeProperties(context);
     context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(Services.class.getName(), this);
   }
@@ -55,6 +53,15 @@ public final class Services implements BeforeAllCallback, ExtensionContext.Store
   @SuppressWarnings("unchecked")
   private static void writeProperties(ExtensionContext context) throws Exception {
     Path dir = Path.of(System.getProperty("enclave.it.dir", "target/it"));
+    // A fresh home per class: its schedule must never witness another class's trails.
+    Path root = dir.resolve("home").toAbsolutePath();
+    home = root.resolve(context.getRequiredTestClass().getSimpleName());
+    if (Files.exists(home)) {
+      try (var files = Files.walk(home)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    Files.createDirectories(home);
     Map<String, String> config = new java.util.HashMap<>(Holder.serverConfig(dir));
     config.putAll(Map.of("enclave.home", home.toString(), "enclave.audit.witness-seconds", "3600"));
     // The zones' settings failsafe passes on (e.g. enclave.checker.jar), with fast job leases for crash tests.
