@@ -327,17 +327,55 @@ public final class Gateway implements AutoCloseable {
 
   /** The Arrow schema the plan's result will have, from DuckDB itself without producing rows. */
   public Schema resultSchema(PlannedQuery plan, BufferAllocator allocator) {
-    try (RunningQuery probe = start(plan, "SELECT * FROM (" + plan.duckDbSql() + ") AS \"q\" LIMIT 0", allocator, false)) {
+    try (RunningQuery probe = start(plan, "SELECT * FROM (" + plan.duckDbSql() + ") AS \"q\" LIMIT 0", allocator, false, null)) {
       return probe.root().getSchema();
     }
   }
 
   /** Starts executing a plan; the caller reads batches and must close the result. */
   public RunningQuery execute(PlannedQuery plan, BufferAllocator allocator) {
-    return start(plan, plan.duckDbSql(), allocator, true);
+    return start(plan, plan.duckDbSql(), allocator, true, null);
   }
 
-  private RunningQuery start(PlannedQuery plan, String sql, BufferAllocator allocator, boolean audited) {
+  /**
+   * Stops a query from another thread even before {@link #execute} has returned (DuckDB may
+   * compute a whole aggregate before its first batch): a front end's cancel request (PostgreSQL's
+   * CancelRequest) calls {@link #cancel()}; the execution is refused {@code GW-CANCELLED}.
+   */
+  public static final class Cancel {
+    private volatile boolean requested;
+    private volatile Runnable stop;
+
+    public void cancel() {
+      requested = true;
+      Runnable s = stop;
+      if (s != null) {
+        s.run();
+      }
+    }
+
+    public boolean requested() {
+      return requested;
+    }
+
+    void bind(Runnable s) {
+      stop = s;
+      if (requested) {
+        s.run();
+      }
+    }
+  }
+
+  /** As {@link #execute(PlannedQuery, BufferAllocator)}, stoppable through {@code cancel} from the start. */
+  public RunningQuery execute(PlannedQuery plan, BufferAllocator allocator, Cancel cancel) {
+    RunningQuery q = start(plan, plan.duckDbSql(), allocator, true, cancel);
+    if (cancel.requested()) {
+      q.cancel();
+    }
+    return q;
+  }
+
+  private RunningQuery start(PlannedQuery plan, String sql, BufferAllocator allocator, boolean audited, Cancel cancel) {
     long start = System.nanoTime();
     Admission.Ticket ticket = null;
     jp.enclave.gateway.worker.ExecutionWorker.Call call = null;
@@ -359,6 +397,9 @@ public final class Gateway implements AutoCloseable {
         call = workers.forUser(plan.session().userId()).open(sql, config.arrowBatchRows(), config.queryTimeout(),
             allocator, s -> {
               stop.set(s);
+              if (cancel != null) {
+                cancel.bind(s);
+              }
               if (timedOut.get()) {
                 s.run();
               }
@@ -366,6 +407,9 @@ public final class Gateway implements AutoCloseable {
       } catch (jp.enclave.gateway.worker.ExecutionWorker.Failure f) {
         if (timedOut.get()) {
           throw Refusals.denyTimeout(config.queryTimeout());
+        }
+        if (cancel != null && cancel.requested()) {
+          throw Refusals.denyCancelled();
         }
         throw stopped(f.death(), f.getMessage());
       }
@@ -385,7 +429,8 @@ public final class Gateway implements AutoCloseable {
       if (ticket != null) {
         admission.leave(ticket);
       }
-      GatewayRefusal r = e instanceof GatewayRefusal g ? g : Refusals.denyExecution(sanitize(e.getMessage()));
+      GatewayRefusal r = e instanceof GatewayRefusal g ? g
+          : cancel != null && cancel.requested() ? Refusals.denyCancelled() : Refusals.denyExecution(sanitize(e.getMessage()));
       if (audited) {
         Map<String, Object> data = sessionData(plan.queryId(), plan.session());
         data.put("outcome", RunningQuery.outcomeOf(r));
