@@ -16,7 +16,7 @@ public final class PgMessagesFuzz {
   private PgMessagesFuzz() {}
 
   /** Decodes one stream; returns how many messages it held. Throws only on a decoder bug. */
-  static int decodeAll(byte[] stream, boolean startupFirst) {
+  public static int decodeAll(byte[] stream, boolean startupFirst) {
     ByteArrayInputStream in = new ByteArrayInputStream(stream);
     int messages = 0;
     try {

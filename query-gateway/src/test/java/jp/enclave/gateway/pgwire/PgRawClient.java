@@ -11,11 +11,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A byte-level PostgreSQL client for protocol tests: writes what it is told, reads backend messages. */
-final class PgRawClient implements AutoCloseable {
+public final class PgRawClient implements AutoCloseable {
   /** One backend message. */
-  record Message(char type, byte[] body) {
+  public record Message(char type, byte[] body) {
     /** An ErrorResponse's fields by code ('C' SQLSTATE, 'M' message, 'S' severity, 'P' position). */
-    Map<Character, String> fields() {
+    public Map<Character, String> fields() {
       Map<Character, String> f = new LinkedHashMap<>();
       int i = 0;
       while (i < body.length && body[i] != 0) {
@@ -41,14 +41,14 @@ final class PgRawClient implements AutoCloseable {
   int pid;
   int key;
 
-  PgRawClient(int port) throws IOException {
+  public PgRawClient(int port) throws IOException {
     socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout(30_000);
     in = new DataInputStream(socket.getInputStream());
     out = socket.getOutputStream();
   }
 
-  void raw(byte[] bytes) throws IOException {
+  public void raw(byte[] bytes) throws IOException {
     out.write(bytes);
     out.flush();
   }
@@ -79,7 +79,7 @@ final class PgRawClient implements AutoCloseable {
     return b.toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  Message read() throws IOException {
+  public Message read() throws IOException {
     char type = (char) in.readUnsignedByte();
     int len = in.readInt();
     byte[] body = new byte[len - 4];
@@ -101,7 +101,7 @@ final class PgRawClient implements AutoCloseable {
   }
 
   /** Startup and SCRAM-SHA-256 as libpq does it; leaves the client at ReadyForQuery. */
-  void login(String user, String password) throws IOException {
+  public void login(String user, String password) throws IOException {
     raw(startup(PgMessages.PROTOCOL_3_0, "user", user, "database", "p1"));
     Message sasl = read();
     if (sasl.type() != 'R' || sasl.int32(0) != 10) {
@@ -140,7 +140,7 @@ final class PgRawClient implements AutoCloseable {
     until('Z');
   }
 
-  void query(String sql) throws IOException {
+  public void query(String sql) throws IOException {
     raw(message('Q', cstrings(sql)));
   }
 
