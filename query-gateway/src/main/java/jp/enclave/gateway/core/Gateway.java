@@ -373,17 +373,55 @@ public final class Gateway implements AutoCloseable {
 
   /** The Arrow schema the plan's result will have, from DuckDB itself without producing rows. */
   public Schema resultSchema(PlannedQuery plan, BufferAllocator allocator) {
-    try (RunningQuery probe = start(plan, "SELECT * FROM (" + plan.duckDbSql() + ") AS \"q\" LIMIT 0", allocator, false)) {
+    try (RunningQuery probe = start(plan, "SELECT * FROM (" + plan.duckDbSql() + ") AS \"q\" LIMIT 0", allocator, false, null)) {
       return probe.root().getSchema();
     }
   }
 
   /** Starts executing a plan; the caller reads batches and must close the result. */
   public RunningQuery execute(PlannedQuery plan, BufferAllocator allocator) {
-    return start(plan, plan.duckDbSql(), allocator, true);
+    return start(plan, plan.duckDbSql(), allocator, true, null);
   }
 
-  private RunningQuery start(PlannedQuery plan, String sql, BufferAllocator allocator, boolean audited) {
+  /**
+   * Stops a query from another thread even before {@link #execute} has returned (DuckDB may
+   * compute a whole aggregate before its first batch): a front end's cancel request (PostgreSQL's
+   * CancelRequest) calls {@link #cancel()}; the execution is refused {@code GW-CANCELLED}.
+   */
+  public static final class Cancel {
+    private volatile boolean requested;
+    private volatile Runnable stop;
+
+    public void cancel() {
+      requested = true;
+      Runnable s = stop;
+      if (s != null) {
+        s.run();
+      }
+    }
+
+    public boolean requested() {
+      return requested;
+    }
+
+    void bind(Runnable s) {
+      stop = s;
+      if (requested) {
+        s.run();
+      }
+    }
+  }
+
+  /** As {@link #execute(PlannedQuery, BufferAllocator)}, stoppable through {@code cancel} from the start. */
+  public RunningQuery execute(PlannedQuery plan, BufferAllocator allocator, Cancel cancel) {
+    RunningQuery q = start(plan, plan.duckDbSql(), allocator, true, cancel);
+    if (cancel.requested()) {
+      q.cancel();
+    }
+    return q;
+  }
+
+  private RunningQuery start(PlannedQuery plan, String sql, BufferAllocator allocator, boolean audited, Cancel cancel) {
     long start = System.nanoTime();
     Admission.Ticket ticket = null;
     jp.enclave.gateway.worker.ExecutionWorker.Call call = null;
@@ -411,6 +449,9 @@ public final class Gateway implements AutoCloseable {
             allocator, s -> {
               stop.set(s);
               execution.stop.set(s);
+              if (cancel != null) {
+                cancel.bind(s);
+              }
               if (timedOut.get() || execution.endedReason != null) {
                 s.run();
               }
@@ -421,6 +462,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (execution.endedReason != null) {
           throw Refusals.cancelSessionEnded(execution.endedReason);
+        }
+        if (cancel != null && cancel.requested()) {
+          throw Refusals.denyCancelled();
         }
         throw stopped(f.death(), f.getMessage());
       }
@@ -446,6 +490,7 @@ public final class Gateway implements AutoCloseable {
       }
       GatewayRefusal r = e instanceof GatewayRefusal g ? g
           : execution.endedReason != null ? Refusals.cancelSessionEnded(execution.endedReason)
+          : cancel != null && cancel.requested() ? Refusals.denyCancelled()
           : Refusals.denyExecution(sanitize(e.getMessage()));
       if (audited) {
         Map<String, Object> data = sessionData(plan.queryId(), plan.session());

@@ -69,7 +69,8 @@ final class PgConnection implements Runnable {
   private volatile RunningQuery running;
   /** Between a query message and ReadyForQuery. */
   private volatile boolean busy;
-  private volatile boolean cancelPending;
+  /** What a CancelRequest stops while busy: a fresh one for every query cycle. */
+  private volatile Gateway.Cancel cancel = new Gateway.Cancel();
   private final BufferAllocator allocator;
 
   PgConnection(PgWireServer server, Socket socket, int processId, int secretKey, BufferAllocator allocator) {
@@ -91,7 +92,9 @@ final class PgConnection implements Runnable {
    * or, while a statement is being planned, the query it starts (until the next ReadyForQuery).
    */
   void cancel() {
-    cancelPending = busy;
+    if (busy) {
+      cancel.cancel();
+    }
     RunningQuery q = running;
     if (q != null) {
       q.cancel();
@@ -111,9 +114,6 @@ final class PgConnection implements Runnable {
   /** The core's query for the current statement started (or ended: null). */
   private void running(RunningQuery q) {
     running = q;
-    if (q != null && cancelPending) {
-      q.cancel();
-    }
   }
 
   @Override
@@ -336,9 +336,11 @@ final class PgConnection implements Runnable {
       if (m instanceof PgMessages.Terminate) {
         return;
       }
+      if (!busy) {
+        cancel = new Gateway.Cancel();
+      }
       busy = !(m instanceof PgMessages.Sync);
       if (m instanceof PgMessages.Sync) {
-        cancelPending = false;
         skipToSync = false;
         if (txState == 'I') {
           closePortals();
@@ -410,7 +412,6 @@ final class PgConnection implements Runnable {
       closePortals();
     }
     busy = false;
-    cancelPending = false;
     out.readyForQuery(txState);
   }
 
@@ -628,7 +629,7 @@ final class PgConnection implements Runnable {
       return PgResult.command("CLOSE CURSOR");
     }
     PlannedQuery plan = gateway.plan(session, sql);
-    return new PgResult.Query(gateway, plan, allocator, this::running);
+    return new PgResult.Query(gateway, plan, allocator, this::running, () -> cancel);
   }
 
   private static String cursorName(String name) {
@@ -655,7 +656,7 @@ final class PgConnection implements Runnable {
     } catch (GatewayRefusal r) {
       throw PgError.of(r, query, sql.codePointCount(0, m.end()));
     }
-    PgResult.Query result = new PgResult.Query(gateway, plan, allocator, this::running);
+    PgResult.Query result = new PgResult.Query(gateway, plan, allocator, this::running, () -> cancel);
     boolean binary = m.group(2) != null && m.group(2).toLowerCase(java.util.Locale.ROOT).contains("binary");
     cursors.put(name, new Portal(result, binary ? new short[] {1} : null, query));
     cursorHold.put(name, hold);

@@ -103,6 +103,7 @@ abstract class PgResult implements AutoCloseable {
     private final PlannedQuery plan;
     private final BufferAllocator allocator;
     private final java.util.function.Consumer<RunningQuery> running;
+    private final java.util.function.Supplier<Gateway.Cancel> cancel;
     private RunningQuery query;
     private List<PgTypes.Column> columns;
     private int rowInBatch;
@@ -112,7 +113,9 @@ abstract class PgResult implements AutoCloseable {
     private long total;
     private String tagPrefix = "SELECT";
 
-    Query(Gateway gateway, PlannedQuery plan, BufferAllocator allocator, java.util.function.Consumer<RunningQuery> running) {
+    Query(Gateway gateway, PlannedQuery plan, BufferAllocator allocator, java.util.function.Consumer<RunningQuery> running,
+        java.util.function.Supplier<Gateway.Cancel> cancel) {
+      this.cancel = cancel;
       this.gateway = gateway;
       this.plan = plan;
       this.allocator = allocator;
@@ -131,7 +134,7 @@ abstract class PgResult implements AutoCloseable {
 
     private void start() {
       if (query == null) {
-        query = gateway.execute(plan, allocator);
+        query = gateway.execute(plan, allocator, cancel.get());
         running.accept(query);
         columns = new java.util.ArrayList<>();
         for (FieldVector v : query.root().getFieldVectors()) {

@@ -63,11 +63,14 @@ public final class GatewayBenchmark implements Callable<Integer> {
   int rounds;
   @Option(names = "--queries", split = ",", description = "run only these suite queries (names as printed)")
   List<String> only;
-  @Option(names = "--parts", split = ",", defaultValue = "per-query,stream,concurrency",
+  @Option(names = "--parts", split = ",", defaultValue = "per-query,stream,concurrency,pgwire,pg-fuzz",
       description = "which measurements to run: ${COMPLETION-CANDIDATES}")
   java.util.EnumSet<Part> parts;
 
-  enum Part { PER_QUERY, STREAM, CONCURRENCY;
+  @Option(names = "--pg-fuzz-seconds", defaultValue = "180", description = "how long to fuzz the PostgreSQL message decoder")
+  long pgFuzzSeconds;
+
+  enum Part { PER_QUERY, STREAM, CONCURRENCY, PGWIRE, PG_FUZZ;
     @Override
     public String toString() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -148,6 +151,9 @@ public final class GatewayBenchmark implements Callable<Integer> {
       if (parts.contains(Part.PER_QUERY)) {
         perQuery(gateway, session, allocator);
       }
+      if (parts.contains(Part.PG_FUZZ)) {
+        PgWireBenchmark.fuzz(pgFuzzSeconds);
+      }
       try (Connection raw = jp.enclave.gateway.core.GatewayTestAccess.raw(gateway)) {
         KeysetHandle signing = SessionTokens.newSigningKeyset();
         TokenVerifier verifier = new TokenVerifier(SessionTokens.publicJwkSet(signing), project, Clock.systemUTC());
@@ -157,6 +163,9 @@ public final class GatewayBenchmark implements Callable<Integer> {
           }
           if (parts.contains(Part.CONCURRENCY)) {
             concurrency(raw, server.port(), signing, allocator);
+          }
+          if (parts.contains(Part.PGWIRE)) {
+            PgWireBenchmark.run(gateway, raw, server.port(), signing, project, allocator, SUITE, only, rounds, streamRows);
           }
         }
       }

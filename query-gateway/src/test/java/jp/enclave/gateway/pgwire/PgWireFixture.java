@@ -169,9 +169,9 @@ final class PgWireFixture implements AutoCloseable {
         .map(e -> e.path("data")).filter(filter).toList();
   }
 
-  /** Waits (up to 10 s) for an audit entry. */
+  /** Waits (up to 60 s: a first query starts a worker, on a busy machine) for an audit entry. */
   JsonNode awaitAudit(String event, Predicate<JsonNode> filter) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {
       List<JsonNode> found = audit(event, filter);
       if (!found.isEmpty()) {

@@ -109,4 +109,17 @@ class TokenVerifierTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(SessionTokens.publicJwkSet(KEY)).doesNotContain("\"d\"");
   }
+
+  @Test
+  void thePostgreSqlVerifierClaimIsOptional() {
+    Instant now = Instant.now();
+    assertThat(P1.verifyAll(token(KEY, "p1", "remote", now, Duration.ofHours(1))).pgScramVerifier()).isEmpty();
+    String verifier = jp.enclave.gateway.pgwire.ScramSha256.newVerifier("per-session-password");
+    String withPg = SessionTokens.issue(KEY, new SessionTokens.Claims("alice", "p1", "remote", List.of("researcher"),
+        "org-9", "type2", CERT, "sess-pg", verifier), now, Duration.ofHours(1));
+    TokenVerifier.Verified v = P1.verifyAll(withPg);
+    assertThat(v.pgScramVerifier()).contains(verifier);
+    assertThat(v.session().sessionId()).isEqualTo("sess-pg");
+    assertThat(P1.verify(withPg)).isEqualTo(v.session());
+  }
 }
