@@ -69,8 +69,9 @@ public interface IdentityProvider extends AutoCloseable {
       pb.environment().put("JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx768m");
       Keycloak k = new Keycloak(pb.start(), port);
       try {
-        Processes.awaitHttp(k.process, k.issuer() + "/.well-known/openid-configuration", Duration.ofMinutes(4),
-            "Keycloak", log);
+        Processes.awaitHttp(k.process, k.issuer() + "/.well-known/openid-configuration", 
+            // A loaded 2-core machine has needed more than 4 minutes for start-dev's rebuild.
+            Duration.ofMinutes(Long.getLong("enclave.keycloak.start-minutes", 4)), "Keycloak", log);
       } catch (RuntimeException e) {
         k.close();
         throw e;

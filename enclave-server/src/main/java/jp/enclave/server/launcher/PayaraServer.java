@@ -59,7 +59,8 @@ public final class PayaraServer implements AutoCloseable {
     Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     PayaraServer s = new PayaraServer(process);
     try {
-      Processes.awaitHttp(process, "http://localhost:" + port + "/api/public/projects", Duration.ofMinutes(3),
+      Processes.awaitHttp(process, "http://localhost:" + port + "/api/public/projects",
+          Duration.ofMinutes(Long.getLong("enclave.payara.start-minutes", 3)),
           "Payara Micro", log);
     } catch (RuntimeException e) {
       s.close();
