@@ -187,7 +187,10 @@ public class GatewayManager implements Gateways {
   /** The server's own base URL as the gateways reach it (configured, else learnt from a request, on loopback). */
   void learnServerUrl(URI requestBase) {
     if (learntServerUrl == null && requestBase.getPort() > 0) {
-      learntServerUrl = "http://127.0.0.1:" + requestBase.getPort() + "/";
+      // The API's base is <context root>/api/: the gateway resolves api/... against the context root.
+      String path = requestBase.getPath() == null ? "/" : requestBase.getPath();
+      path = path.replaceFirst("api/?$", "");
+      learntServerUrl = "http://127.0.0.1:" + requestBase.getPort() + (path.startsWith("/") ? path : "/" + path);
     }
   }
 

@@ -210,7 +210,7 @@ class GatewayLinkIT {
     ObjectNode wrong = sessionPostgres.deepCopy();
     wrong.put("password", sessionPostgres.path("password").asText() + "x");
     assertThatThrownBy(() -> postgres(wrong)).isInstanceOf(SQLException.class).hasMessageContaining("28P01");
-    assertThat(serverAudit("gateway.started", "gateway/p-link")).isEqualTo(1);
+    awaitTrue(() -> serverAudit("gateway.started", "gateway/p-link") == 1, Duration.ofSeconds(10));
     awaitTrue(() -> serverAudit("gateway.ready", "gateway/p-link") == 1, Duration.ofSeconds(10));
     JsonNode ready = api().get("../health/ready", null).body();
     assertThat(ready.toString()).contains("running port " + port);
@@ -269,7 +269,7 @@ class GatewayLinkIT {
       }
     });
     Path trail = GATEWAY_HOME.resolve("audit/gateway-p-link.jsonl");
-    awaitTrue(() -> Files.readString(trail).contains("lab_result AS \\\"d\\\""), Duration.ofSeconds(30));
+    awaitTrue(() -> Files.readString(trail).contains("AS \\\"d\\\""), Duration.ofSeconds(30));
     Thread.sleep(1000);
     assertThat(longQuery).isNotDone();
     Api.Reply revoked = api().post("api/sessions/" + session + "/revoke", steward, key(), "{\"reason\":\"link test\"}");
@@ -303,10 +303,12 @@ class GatewayLinkIT {
   @Test
   @Order(5)
   void aGatewayKilledWithSigkillIsRestartedOnItsPortAndAudited() throws Exception {
+    // The revocation ended the project's last session, so its gateway stopped; this opening starts it anew.
+    awaitTrue(() -> serverAudit("gateway.stopped", "gateway/p-link") == 1, Duration.ofSeconds(30));
     String[] s = open("p-link");
     session = s[0];
     token = s[1];
-    assertThat(s[2]).isEqualTo("127.0.0.1:" + port);
+    port = Integer.parseInt(s[2].substring(s[2].lastIndexOf(':') + 1));
     assertThat(count(port, token)).isEqualTo(patients);
     long pid = gatewayPid();
     ProcessHandle gateway = ProcessHandle.of(pid).orElseThrow();
@@ -331,7 +333,7 @@ class GatewayLinkIT {
   void theLastSessionsEndStopsTheGateway() throws Exception {
     long pid = gatewayPid();
     assertThat(api().post("api/sessions/" + session + "/end", researcher, key(), "{}").status()).isEqualTo(200);
-    awaitTrue(() -> serverAudit("gateway.stopped", "gateway/p-link") == 1, Duration.ofSeconds(30));
+    awaitTrue(() -> serverAudit("gateway.stopped", "gateway/p-link") == 2, Duration.ofSeconds(30));
     awaitTrue(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true), Duration.ofSeconds(15));
     assertThatThrownBy(() -> count(port, token)).isInstanceOf(SQLException.class);
     assertThat(api().get("../health/ready", null).body().toString()).doesNotContain("port " + port);

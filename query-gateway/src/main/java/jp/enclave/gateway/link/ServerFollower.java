@@ -59,7 +59,7 @@ public final class ServerFollower implements AutoCloseable {
   private final Map<String, String> delivered = new ConcurrentHashMap<>();
   private final Object pollLock = new Object();
   private volatile long lastPollNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
-  private volatile long lastKeysNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
+  private volatile long lastKeysOnDemandNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
   private volatile String failing;
 
   /**
@@ -184,7 +184,6 @@ public final class ServerFollower implements AutoCloseable {
 
   /** Fetches the keys; true if they changed. */
   public boolean refreshKeys() {
-    lastKeysNanos = System.nanoTime();
     try {
       boolean changed = verifier.updateKeys(link.jwks());
       if (changed) {
@@ -197,10 +196,12 @@ public final class ServerFollower implements AutoCloseable {
     }
   }
 
+  /** On demand (a token names an unknown key id): limited on its own, so a periodic refresh does not delay it. */
   private synchronized boolean refreshKeysLimited() {
-    if (System.nanoTime() - lastKeysNanos < settings.keysAtMostEvery().toNanos()) {
+    if (System.nanoTime() - lastKeysOnDemandNanos < settings.keysAtMostEvery().toNanos()) {
       return false;
     }
+    lastKeysOnDemandNanos = System.nanoTime();
     return refreshKeys();
   }
 
