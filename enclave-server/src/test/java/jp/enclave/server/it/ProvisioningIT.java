@@ -194,10 +194,11 @@ class ProvisioningIT {
           "p-browser"));
       Browsers.shot(steward, "prov-02-requested");
       // The page reloads itself while the job runs, until the job shows its outcome.
-      Browsers.await(steward, 240).until(d -> d.findElement(By.id("jobs")).getText().contains("作成済み")
-          && d.findElement(By.id("jobs")).getText().contains("p-browser"));
+      By browserJob = By.xpath("//table[@id='jobs']//tr[td[normalize-space()='p-browser']]");
+      Browsers.await(steward, 240).until(d -> d.findElements(browserJob).stream()
+          .anyMatch(e -> e.getText().contains("作成済み")));
+      assertThat(steward.findElement(browserJob).getText()).contains("100 %", "patient", "diagnosis");
       String jobs = steward.findElement(By.id("jobs")).getText();
-      assertThat(jobs).contains("100 %", "patient");
       assertThat(jobs).contains("失敗（未作成）").contains("no such table"); // p-bad's reason is shown
       Browsers.shot(steward, "prov-03-provisioned");
 
