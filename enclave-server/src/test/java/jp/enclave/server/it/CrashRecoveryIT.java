@@ -119,6 +119,7 @@ class CrashRecoveryIT {
         .formatted(Api.JSON.valueToTree(scope), TODAY.minusDays(1), TODAY.plusYears(1)));
     assertThat(project.status()).as(project.body().toString()).isEqualTo(201);
     Holder.ready();
+    Holder.forget("p-crash");
     long provisionedBefore = Holder.holderEvents("project.provisioned", "p-crash");
 
     String job = api().post("api/provisioning/projects/p-crash", steward, "c-prov", null).body()
