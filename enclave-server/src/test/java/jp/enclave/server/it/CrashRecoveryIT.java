@@ -70,8 +70,9 @@ class CrashRecoveryIT {
         port = s.getLocalPort();
       }
     }
-    Path dir = DIR.resolve("run-" + ++starts);
-    Files.createDirectories(dir);
+    // A fresh root each start: a root kept from an earlier build would redeploy its old app.
+    Files.createDirectories(DIR);
+    Path dir = Files.createTempDirectory(DIR, "run-" + ++starts + "-");
     long t0 = System.nanoTime();
     server = PayaraServer.start(Path.of(System.getProperty("payara.microJar")),
         Path.of(System.getProperty("enclave.war")), port, props, dir);
