@@ -105,7 +105,12 @@ public class ProvisioningRunner {
         if (percent != shown[0] || !p.equals(phase[0])) {
           shown[0] = percent;
           phase[0] = p;
-          tx.progress(job.id(), p, percent, e.path("detail").asText(null));
+          try {
+            tx.progress(job.id(), p, percent, e.path("detail").asText(null));
+          } catch (RuntimeException failed) {
+            // Progress is shown, not relied on: keep reading the pipeline so its outcome is recorded.
+            LOG.log(Level.WARNING, "recording progress of job " + job.id() + " failed: " + failed.getMessage());
+          }
         }
       });
     } catch (RuntimeException e) {

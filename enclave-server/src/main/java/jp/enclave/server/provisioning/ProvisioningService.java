@@ -148,6 +148,8 @@ public final class ProvisioningService {
     ProvisioningJob moved = j.withOutcome(reason, result).moved(t.to(), clock.instant());
     if (t.to() == JobState.QUEUED) {
       moved = moved.withProgress("queued", 0, null);
+    } else if (t.to() == JobState.FAILED) {
+      moved = moved.withProgress("failed", moved.percent(), moved.detail());
     }
     jobs.update(moved);
     Map<String, Object> detail = new LinkedHashMap<>();

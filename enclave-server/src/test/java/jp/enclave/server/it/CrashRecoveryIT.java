@@ -70,8 +70,9 @@ class CrashRecoveryIT {
         port = s.getLocalPort();
       }
     }
-    Path dir = DIR.resolve("run-" + ++starts);
-    Files.createDirectories(dir);
+    // A fresh root each start: a root kept from an earlier build would redeploy its old app.
+    Files.createDirectories(DIR);
+    Path dir = Files.createTempDirectory(DIR, "run-" + ++starts + "-");
     long t0 = System.nanoTime();
     server = PayaraServer.start(Path.of(System.getProperty("payara.microJar")),
         Path.of(System.getProperty("enclave.war")), port, props, dir);
@@ -119,6 +120,7 @@ class CrashRecoveryIT {
         .formatted(Api.JSON.valueToTree(scope), TODAY.minusDays(1), TODAY.plusYears(1)));
     assertThat(project.status()).as(project.body().toString()).isEqualTo(201);
     Holder.ready();
+    Holder.forget("p-crash");
     long provisionedBefore = Holder.holderEvents("project.provisioned", "p-crash");
 
     String job = api().post("api/provisioning/projects/p-crash", steward, "c-prov", null).body()

@@ -62,6 +62,16 @@ final class Holder {
     return home();
   }
 
+  /**
+   * Deletes a project's extract from an earlier build with the holder's own command (the holder
+   * home is kept between builds), so a test provisions it afresh.
+   */
+  static void forget(String project) throws Exception {
+    if (Files.exists(home().resolve("extracts/" + project + ".manifest.json"))) {
+      run("delete-project", "--home", home().toString(), "--project", project, "--by", "it");
+    }
+  }
+
   static String run(String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx1g", "-jar", jar().toString()));
