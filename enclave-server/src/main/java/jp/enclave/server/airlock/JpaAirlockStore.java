@@ -129,13 +129,17 @@ public class JpaAirlockStore implements AirlockStore {
   @Override
   public void saveReport(String requestId, String html, String resultsJson) {
     ReportRow r = em.find(ReportRow.class, requestId);
-    if (r == null) {
+    boolean fresh = r == null;
+    if (fresh) {
       r = new ReportRow();
       r.requestId = requestId;
+    }
+    // set before persist: the insert carries the state persist saw
+    r.html = html == null ? "" : html;
+    r.resultsJson = resultsJson == null ? "{}" : resultsJson;
+    if (fresh) {
       em.persist(r);
     }
-    r.html = html;
-    r.resultsJson = resultsJson;
     em.flush();
   }
 

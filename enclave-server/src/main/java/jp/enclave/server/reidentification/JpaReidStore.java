@@ -79,12 +79,15 @@ public class JpaReidStore implements ReidStore {
   @Override
   public void saveResult(String requestId, String resultJson) {
     ResultRow r = em.find(ResultRow.class, requestId);
-    if (r == null) {
+    boolean fresh = r == null;
+    if (fresh) {
       r = new ResultRow();
       r.requestId = requestId;
+    }
+    r.resultJson = resultJson; // set before persist: the insert carries the state persist saw
+    if (fresh) {
       em.persist(r);
     }
-    r.resultJson = resultJson;
     em.flush();
   }
 
