@@ -209,7 +209,9 @@ class GatewayLinkIT {
     assertThat(pgCount(pgOpen)).isEqualTo(patients);
     ObjectNode wrong = sessionPostgres.deepCopy();
     wrong.put("password", sessionPostgres.path("password").asText() + "x");
-    assertThatThrownBy(() -> postgres(wrong)).isInstanceOf(SQLException.class).hasMessageContaining("28P01");
+    assertThatThrownBy(() -> postgres(wrong)).isInstanceOf(SQLException.class)
+        .hasMessageContaining("password authentication failed")
+        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("28P01"));
     awaitTrue(() -> serverAudit("gateway.started", "gateway/p-link") == 1, Duration.ofSeconds(10));
     awaitTrue(() -> serverAudit("gateway.ready", "gateway/p-link") == 1, Duration.ofSeconds(10));
     JsonNode ready = api().get("../health/ready", null).body();
