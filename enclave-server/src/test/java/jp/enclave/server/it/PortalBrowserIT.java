@@ -7,7 +7,6 @@ import java.io.File;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -21,11 +20,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -52,24 +47,11 @@ class PortalBrowserIT {
   }
 
   static WebDriver browser(String language) throws Exception {
-    ChromeOptions o = new ChromeOptions();
-    o.setBinary("/usr/bin/chromium");
-    o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--window-size=1280,1600", "--lang=" + language,
-        "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
-    o.setExperimentalOption("prefs", java.util.Map.of("intl.accept_languages", language));
-    // The driver path is given, so Selenium Manager never downloads anything.
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File("/usr/bin/chromedriver")).build();
-    WebDriver d = new ChromeDriver(service, o);
-    d.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
-    return d;
+    return Browsers.open(language);
   }
 
   static void shot(WebDriver d, String name) throws Exception {
-    Files.createDirectories(SHOTS);
-    File f = ((ChromeDriver) d).getScreenshotAs(OutputType.FILE);
-    Files.copy(f.toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    Browsers.shot(d, name);
   }
 
   static WebDriverWait await(WebDriver d) {
