@@ -5,12 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.FileOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -38,7 +36,9 @@ public final class AuditLog implements AutoCloseable {
       .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
   private final Path file;
-  private final FileChannel channel;
+  // A stream, not a FileChannel: a channel is interruptible, and one interrupted writer (a
+  // cancelled query's thread) would close it for every thread, stopping all auditing.
+  private final FileOutputStream out;
   private final boolean sync;
   private final Clock clock;
   private long nextSeq;
@@ -50,9 +50,9 @@ public final class AuditLog implements AutoCloseable {
   private final AtomicBoolean delayedFlushPending = new AtomicBoolean();
   private ScheduledExecutorService flusher;
 
-  private AuditLog(Path file, FileChannel channel, boolean sync, Clock clock, long nextSeq, String lastHash) {
+  private AuditLog(Path file, FileOutputStream out, boolean sync, Clock clock, long nextSeq, String lastHash) {
     this.file = file;
-    this.channel = channel;
+    this.out = out;
     this.sync = sync;
     this.clock = clock;
     this.nextSeq = nextSeq;
@@ -85,8 +85,7 @@ public final class AuditLog implements AutoCloseable {
       } else {
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       }
-      FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-      return new AuditLog(file, ch, sync, clock, seq, last);
+      return new AuditLog(file, new FileOutputStream(file.toFile(), true), sync, clock, seq, last);
     } catch (IOException e) {
       throw new AuditException("cannot open audit trail " + file + ": " + e.getMessage(), e);
     }
@@ -133,10 +132,7 @@ public final class AuditLog implements AutoCloseable {
     body.put("hash", hash);
     byte[] line = (canonical(body) + "\n").getBytes(StandardCharsets.UTF_8);
     try {
-      ByteBuffer buf = ByteBuffer.wrap(line);
-      while (buf.hasRemaining()) {
-        channel.write(buf);
-      }
+      out.write(line);
     } catch (IOException e) {
       throw new UncheckedIOException("audit write failed; the action is not allowed to proceed", e);
     }
@@ -196,7 +192,7 @@ public final class AuditLog implements AutoCloseable {
       }
       long upto = entries() - 1;
       try {
-        channel.force(false);
+        out.getFD().sync();
         durableSeq = upto;
       } catch (IOException e) {
         flushFailure = e;
@@ -247,8 +243,8 @@ public final class AuditLog implements AutoCloseable {
     }
     synchronized (this) {
       try {
-        channel.force(true);
-        channel.close();
+        out.getFD().sync();
+        out.close();
       } catch (IOException e) {
         throw new AuditException("cannot close audit trail " + file + ": " + e.getMessage(), e);
       }

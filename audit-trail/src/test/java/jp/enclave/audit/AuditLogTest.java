@@ -55,6 +55,26 @@ class AuditLogTest {
   }
 
   @Test
+  void anInterruptedWriterDoesNotStopAuditingForOtherThreads() throws Exception {
+    // A cancelled query's thread is interrupted; with an interruptible channel its next write
+    // closed the trail for the whole process (ClosedByInterruptException, then ClosedChannelException).
+    Path f = tmp.resolve("audit.jsonl");
+    try (AuditLog log = AuditLog.open(f, true)) {
+      Thread interrupted = new Thread(() -> {
+        Thread.currentThread().interrupt();
+        log.append("query.cancelled", Map.of("queryId", "q-1"));
+        log.flushSoon();
+      });
+      interrupted.start();
+      interrupted.join();
+      log.append("query.accepted", Map.of("queryId", "q-2"));
+    }
+    AuditVerifier.Result r = AuditVerifier.verify(f);
+    assertThat(r.ok()).isTrue();
+    assertThat(r.entries()).isEqualTo(2);
+  }
+
+  @Test
   void aNewTrailsFolderIsTheOwnersOnly() throws Exception {
     Path f = tmp.resolve("zone/sub/audit.jsonl");
     try (AuditLog log = AuditLog.open(f, false)) {
