@@ -127,45 +127,52 @@ public class ClosureJobs {
     end.put("sessionsEnded", c.sessionsEnded());
     project.put("end", end);
     files.put("project.json", JSON.writeValueAsBytes(project));
-    Connection conn = em.unwrap(org.hibernate.Session.class).doReturningWork(x -> x);
     try {
-      files.put("members.csv", csv(conn, "select m.subject, pe.name, m.role from project_member m "
-          + "left join person pe on pe.subject = m.subject where m.project_id = ? order by 1", projectId));
-      files.put("sessions.csv", csv(conn, "select id, subject, kind, state, booked_at::text, opened_at::text, "
-          + "ended_at::text, ended_by, end_reason from research_session where project_id = ? order by booked_at, id",
-          projectId));
-      files.put("provisioning.csv", csv(conn, "select id, scope_sha256, state, phase, percent, reason, result, attempt, "
-          + "requested_by, requested_at::text, started_at::text, finished_at::text from provisioning_job "
-          + "where project_id = ? order by requested_at, id", projectId));
-      files.put("exports.csv", csv(conn, "select id, author, title, state, check_attempts, check_error, "
-          + "created_at::text, updated_at::text from export_request where project_id = ? order by created_at, id",
-          projectId));
-      files.put("export-items.csv", csv(conn, "select i.request_id, i.item_id, i.position, i.type, i.name, "
-          + "i.table_name, i.query_ids, i.verdict from export_item i join export_request r on r.id = i.request_id "
-          + "where r.project_id = ? order by 1, 3", projectId));
-      files.put("export-votes.csv", csv(conn, "select v.request_id, v.reviewer, v.approve, v.comment, v.safe_items, "
-          + "v.voted_at::text from export_vote v join export_request r on r.id = v.request_id where r.project_id = ? "
-          + "order by 1, v.voted_at", projectId));
-      files.put("releases.csv", csv(conn, "select id, request_id, author, package_sha256, package_bytes, "
-          + "released_at::text from project_release where project_id = ? order by released_at, id", projectId));
-      files.put("release-files.csv", csv(conn, "select f.release_id, f.position, f.name, f.item_id, f.sha256, f.bytes, "
-          + "f.is_table, f.safe_version from release_file f join project_release r on r.id = f.release_id "
-          + "where r.project_id = ? order by 1, 2", projectId));
-      files.put("reidentifications.csv", csv(conn, "select id, export_id, release_id, inspector, legal_basis, state, "
-          + "approvers, error, filed_at::text, updated_at::text from reid_request where project_id = ? "
-          + "order by filed_at, id", projectId));
-      try (PreparedStatement st = conn.prepareStatement(
-          "select id, package from project_release where project_id = ? order by released_at, id")) {
-        st.setString(1, projectId);
-        try (ResultSet r = st.executeQuery()) {
-          while (r.next()) {
-            files.put("releases/" + r.getString(1) + ".zip", r.getBytes(2));
+      em.unwrap(org.hibernate.Session.class).doWork(conn -> {
+        try {
+          files.put("members.csv", csv(conn, "select m.subject, pe.name, m.role from project_member m "
+              + "left join person pe on pe.subject = m.subject where m.project_id = ? order by 1", projectId));
+          files.put("sessions.csv", csv(conn, "select id, subject, kind, state, booked_at::text, opened_at::text, "
+              + "ended_at::text, ended_by, end_reason from research_session where project_id = ? order by booked_at, id",
+              projectId));
+          files.put("provisioning.csv", csv(conn, "select id, scope_sha256, state, phase, percent, reason, result, attempt, "
+              + "requested_by, requested_at::text, started_at::text, finished_at::text from provisioning_job "
+              + "where project_id = ? order by requested_at, id", projectId));
+          files.put("exports.csv", csv(conn, "select id, author, title, state, check_attempts, check_error, "
+              + "created_at::text, updated_at::text from export_request where project_id = ? order by created_at, id",
+              projectId));
+          files.put("export-items.csv", csv(conn, "select i.request_id, i.item_id, i.position, i.type, i.name, "
+              + "i.table_name, i.query_ids, i.verdict from export_item i join export_request r on r.id = i.request_id "
+              + "where r.project_id = ? order by 1, 3", projectId));
+          files.put("export-votes.csv", csv(conn, "select v.request_id, v.reviewer, v.approve, v.comment, v.safe_items, "
+              + "v.voted_at::text from export_vote v join export_request r on r.id = v.request_id where r.project_id = ? "
+              + "order by 1, v.voted_at", projectId));
+          files.put("releases.csv", csv(conn, "select id, request_id, author, package_sha256, package_bytes, "
+              + "released_at::text from project_release where project_id = ? order by released_at, id", projectId));
+          files.put("release-files.csv", csv(conn, "select f.release_id, f.position, f.name, f.item_id, f.sha256, f.bytes, "
+              + "f.is_table, f.safe_version from release_file f join project_release r on r.id = f.release_id "
+              + "where r.project_id = ? order by 1, 2", projectId));
+          files.put("reidentifications.csv", csv(conn, "select id, export_id, release_id, inspector, legal_basis, state, "
+              + "approvers, error, filed_at::text, updated_at::text from reid_request where project_id = ? "
+              + "order by filed_at, id", projectId));
+          try (PreparedStatement st = conn.prepareStatement(
+              "select id, package from project_release where project_id = ? order by released_at, id")) {
+            st.setString(1, projectId);
+            try (ResultSet r = st.executeQuery()) {
+              while (r.next()) {
+                files.put("releases/" + r.getString(1) + ".zip", r.getBytes(2));
+              }
+            }
           }
+          files.put("audit-server.jsonl", serverAudit(conn, projectId));
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
         }
-      }
-      files.put("audit-server.jsonl", serverAudit(conn, projectId));
-    } catch (SQLException e) {
+      });
+    } catch (org.hibernate.JDBCException e) {
       throw new IOException("reading project " + projectId + " for its archive failed: " + e.getMessage(), e);
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
     }
     ByteArrayOutputStream zone = new ByteArrayOutputStream();
     for (TrailEntry e : zones.zoneEntriesOf(projectId)) {

@@ -126,12 +126,6 @@ public final class ClosureService {
     return store.find(projectId).orElseThrow(() -> Refusals.notFound("closure", projectId));
   }
 
-  /** Why the project can no longer be used, if it has ended or is ending (sessions and provisioning ask). */
-  public Optional<String> endedWhy(String projectId) {
-    return store.find(projectId).map(c -> c.cause() + " by " + c.requestedBy() + " at " + c.requestedAt()
-        + ", " + c.state().name().toLowerCase(Locale.ROOT));
-  }
-
   /**
    * One system step of the runner: the transition for the closure's state and {@code e}, the
    * change it brings, its audit row with {@code detail}, all in the caller's transaction.
