@@ -104,7 +104,7 @@ public class ClosureJobs {
   }
 
   /** What the archive holds, read in one transaction: metadata, released packages, the project's audit entries. */
-  @Transactional
+  @Transactional(rollbackOn = Exception.class)
   public Map<String, byte[]> archiveContent(String projectId) throws IOException {
     Project p = registry.project(projectId).orElseThrow();
     Closure c = closures.find(projectId).orElseThrow();
@@ -195,16 +195,15 @@ public class ClosureJobs {
   /** The server chain's entries about the project and its sessions, exports, re-identifications and gateway, with their hashes. */
   private static byte[] serverAudit(Connection conn, String projectId) throws SQLException, IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (PreparedStatement st = conn.prepareStatement("select seq, at::text, actor, event, target, detail, prev_hash, hash "
-        + "from audit_event where target = 'project/' || ?1 or target = 'gateway/' || ?1 "
-        + "or target in (select 'session/' || id from research_session where project_id = ?1) "
-        + "or target in (select 'export/' || id from export_request where project_id = ?1) "
-        + "or target in (select 'reid/' || id from reid_request where project_id = ?1) "
-        + "or detail like '%\"project\":' || to_json(?1::text)::text || '%' order by seq"
-        .replace("?1", "?"))) {
-      for (int i = 1; i <= 6; i++) {
-        st.setString(i, projectId);
-      }
+    // One parameter: the project id, named p.id throughout.
+    try (PreparedStatement st = conn.prepareStatement("with p as (select ?::text as id) "
+        + "select a.seq, a.at::text, a.actor, a.event, a.target, a.detail, a.prev_hash, a.hash from audit_event a, p "
+        + "where a.target = 'project/' || p.id or a.target = 'gateway/' || p.id "
+        + "or a.target in (select 'session/' || s.id from research_session s where s.project_id = p.id) "
+        + "or a.target in (select 'export/' || e.id from export_request e where e.project_id = p.id) "
+        + "or a.target in (select 'reid/' || r.id from reid_request r where r.project_id = p.id) "
+        + "or a.detail like '%\"project\":' || to_json(p.id)::text || '%' order by a.seq")) {
+      st.setString(1, projectId);
       try (ResultSet r = st.executeQuery()) {
         ObjectMapper m = new ObjectMapper();
         while (r.next()) {

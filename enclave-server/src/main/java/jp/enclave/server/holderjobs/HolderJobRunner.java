@@ -50,8 +50,15 @@ public class HolderJobRunner {
 
   @PostConstruct
   void init() {
+    List<HolderJob<?>> found = new java.util.ArrayList<>();
+    kinds.forEach(found::add);
+    use(found);
+  }
+
+  /** The kinds this runner runs: the configured ones, in their order. */
+  void use(List<HolderJob<?>> candidates) {
     List<HolderJob<?>> all = new java.util.ArrayList<>();
-    for (HolderJob<?> k : kinds) {
+    for (HolderJob<?> k : candidates) {
       Optional<String> why = k.unavailable();
       why.ifPresent(w -> LOG.warning(k.name() + " jobs stay queued: " + w));
       if (why.isEmpty()) {
