@@ -137,8 +137,8 @@ class ClosureCrashIT {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
     Optional<ProcessHandle> deleting = Optional.empty();
     while (System.nanoTime() < deadline && deleting.isEmpty()) {
-      deleting = payara().descendants().filter(h -> h.info().commandLine().orElse("").contains("slow-holder.sh"))
-          .findFirst();
+      deleting = payara().descendants().filter(h -> h.info().commandLine().orElse("").contains("slow-holder.sh")
+          && h.info().commandLine().orElse("").contains("delete-project")).findFirst();
       Thread.sleep(50);
     }
     assertThat(deleting).as("the holder's delete-project was started").isPresent();
