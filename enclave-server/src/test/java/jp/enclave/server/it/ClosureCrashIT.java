@@ -142,7 +142,13 @@ class ClosureCrashIT {
       Thread.sleep(50);
     }
     assertThat(deleting).as("the holder's delete-project was started").isPresent();
-    assertThat(closureState()).isEqualTo("SHREDDING");
+    String seen = deleting.get().info().commandLine().orElse("");
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+    while (!"SHREDDING".equals(closureState()) && System.nanoTime() < until) {
+      Thread.sleep(20);
+    }
+    assertThat(closureState()).as("state while " + seen + " runs").isEqualTo("SHREDDING");
+    assertThat(deleting.get().isAlive()).as("still running at the kill: " + seen).isTrue();
     ProcessHandle h = payara();
     assertThat(h.destroyForcibly()).isTrue();
     h.onExit().get(30, TimeUnit.SECONDS);
