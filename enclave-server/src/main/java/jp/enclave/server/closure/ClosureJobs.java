@@ -40,7 +40,9 @@ import org.apache.commons.csv.CSVPrinter;
  * airlock's check job: a closure is claimed with a lease (ENDING to archive; ARCHIVED to shred,
  * moved to SHREDDING in the claim; SHREDDING again once the lease of a dead run lapsed), and each
  * outcome is recorded only by the worker that still holds it. Shredding waits until the project's
- * gateway has stopped, so no process holds the extract open when its key goes.
+ * gateway has stopped, so no process holds the extract open when its key goes. Every step is
+ * REQUIRES_NEW: the runner's timer callback may run in a container transaction, and a step that
+ * joined it would commit only when the whole round ends (a kill mid-round would undo all of it).
  */
 @ApplicationScoped
 public class ClosureJobs {
@@ -65,7 +67,7 @@ public class ClosureJobs {
   /** A claimed closure and the step to run. */
   public record Claim(String projectId, Step step, Closure closure) {}
 
-  @Transactional(dontRollbackOn = Refusal.class)
+  @Transactional(value = Transactional.TxType.REQUIRES_NEW, dontRollbackOn = Refusal.class)
   public Optional<Claim> claim(String worker, Duration lease) {
     Instant now = clock.instant();
     @SuppressWarnings("unchecked")
@@ -93,7 +95,7 @@ public class ClosureJobs {
     return Optional.empty();
   }
 
-  @Transactional
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
   public boolean heartbeat(String projectId, String worker) {
     ClosureRow row = em.find(ClosureRow.class, projectId);
     if (row == null || !worker.equals(row.claimedBy)) {
@@ -104,7 +106,7 @@ public class ClosureJobs {
   }
 
   /** What the archive holds, read in one transaction: metadata, released packages, the project's audit entries. */
-  @Transactional(rollbackOn = Exception.class)
+  @Transactional(value = Transactional.TxType.REQUIRES_NEW, rollbackOn = Exception.class)
   public Map<String, byte[]> archiveContent(String projectId) throws IOException {
     Project p = registry.project(projectId).orElseThrow();
     Closure c = closures.find(projectId).orElseThrow();
@@ -238,7 +240,7 @@ public class ClosureJobs {
   }
 
   /** Records the written archive and moves the closure to ARCHIVED, once, by the worker that holds it. */
-  @Transactional(dontRollbackOn = Refusal.class)
+  @Transactional(value = Transactional.TxType.REQUIRES_NEW, dontRollbackOn = Refusal.class)
   public boolean archived(String projectId, String worker, ProjectArchive.Written a) {
     ClosureRow row = mine(projectId, worker, ClosureState.ENDING);
     if (row == null) {
@@ -258,7 +260,7 @@ public class ClosureJobs {
    * Writes the deletion certificate from the holder's record: to the closure and, as the detail of
    * {@code project.ended}, to the audit trail in the same transaction as the move to ENDED.
    */
-  @Transactional(dontRollbackOn = Refusal.class)
+  @Transactional(value = Transactional.TxType.REQUIRES_NEW, dontRollbackOn = Refusal.class)
   public Optional<Map<String, Object>> certified(String projectId, String worker, JsonNode holder) throws IOException {
     ClosureRow row = mine(projectId, worker, ClosureState.SHREDDING);
     if (row == null) {
@@ -297,7 +299,7 @@ public class ClosureJobs {
     return Optional.of(cert);
   }
 
-  @Transactional(dontRollbackOn = Refusal.class)
+  @Transactional(value = Transactional.TxType.REQUIRES_NEW, dontRollbackOn = Refusal.class)
   public boolean fail(String projectId, String worker, String error) {
     ClosureRow row = em.find(ClosureRow.class, projectId, LockModeType.PESSIMISTIC_WRITE);
     if (row == null || !worker.equals(row.claimedBy)) {

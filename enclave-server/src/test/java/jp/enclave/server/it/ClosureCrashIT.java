@@ -147,7 +147,7 @@ class ClosureCrashIT {
     while (!"SHREDDING".equals(closureState()) && System.nanoTime() < until) {
       Thread.sleep(20);
     }
-    assertThat(closureState()).as("state while " + seen + " runs").isEqualTo("SHREDDING");
+    assertThat(closureState()).as("state while " + seen + " runs; " + dump()).isEqualTo("SHREDDING");
     assertThat(deleting.get().isAlive()).as("still running at the kill: " + seen).isTrue();
     ProcessHandle h = payara();
     assertThat(h.destroyForcibly()).isTrue();
@@ -194,6 +194,30 @@ class ClosureCrashIT {
   private static long holderEvents(HolderHome holder, String event) throws Exception {
     return Files.readAllLines(holder.audit()).stream().filter(l -> l.contains("\"" + event + "\"")
         && l.contains("\"p-kill\"")).count();
+  }
+
+  private static String dump() throws Exception {
+    StringBuilder out = new StringBuilder();
+    try (Connection c = DriverManager.getConnection(Services.jdbcUrl(), "postgres", "");
+        Statement st = c.createStatement()) {
+      try (ResultSet rs = st.executeQuery("select state, claimed_by, claimed_at, version, updated_at, archive_sha256 "
+          + "from project_closure")) {
+        while (rs.next()) {
+          for (int i = 1; i <= 6; i++) {
+            out.append(rs.getString(i)).append(' ');
+          }
+          out.append("; ");
+        }
+      }
+      try (ResultSet rs = st.executeQuery("select seq, at, actor, event, target from audit_event order by seq")) {
+        while (rs.next()) {
+          out.append(rs.getString(1)).append(' ').append(rs.getString(2)).append(' ').append(rs.getString(4))
+              .append(' ').append(rs.getString(5)).append(" | ");
+        }
+      }
+      out.append(Services.jdbcUrl());
+    }
+    return out.toString();
   }
 
   private static String closureState() throws Exception {
