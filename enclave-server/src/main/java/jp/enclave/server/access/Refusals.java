@@ -116,4 +116,23 @@ public final class Refusals {
         + " pseudonym(s) do not appear in the released submission " + exportId
         + ": only pseudonyms of that submission can be re-identified", pseudonyms);
   }
+
+  // --- project end ---
+
+  /** A second end of a project that is ending or has ended. */
+  public static Refusal projectAlreadyEnded(String projectId, String state) {
+    return new Refusal("project-already-ended", Refusal.Kind.CONFLICT, "project " + projectId + " is already "
+        + state + "; a project ends once", List.of());
+  }
+
+  public static Refusal closureTransition(String projectId, String state, String event) {
+    return new Refusal("closure-transition-invalid", Refusal.Kind.CONFLICT,
+        "the end of project " + projectId + " is " + state + "; '" + event + "' is not possible now", List.of());
+  }
+
+  /** A session, a provisioning or another use of a project that has ended (or is ending). */
+  public static Refusal projectEnded(String projectId, String why) {
+    return new Refusal("project-ended", Refusal.Kind.FORBIDDEN, "project " + projectId + " has ended (" + why
+        + "): it can no longer be used", List.of());
+  }
 }

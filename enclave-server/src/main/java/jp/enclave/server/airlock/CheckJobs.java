@@ -34,7 +34,7 @@ public class CheckJobs {
   /** A claimed job with what the checker needs, read in the claiming transaction. */
   public record Claim(String jobId, ExportRequest request, List<AirlockStore.ReleasedTable> released) {}
 
-  @Transactional(dontRollbackOn = Refusal.class)
+  @Transactional(value = Transactional.TxType.REQUIRES_NEW, dontRollbackOn = Refusal.class)
   public Optional<Claim> claim(String worker, Duration lease) {
     Instant now = clock.instant();
     @SuppressWarnings("unchecked")
@@ -63,7 +63,7 @@ public class CheckJobs {
   }
 
   /** Renews the lease while the checker runs; false when the job is no longer this worker's. */
-  @Transactional
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
   public boolean heartbeat(String jobId, String worker) {
     CheckJobRow job = em.find(CheckJobRow.class, jobId);
     if (job == null || !"running".equals(job.state) || !worker.equals(job.claimedBy)) {
@@ -74,7 +74,7 @@ public class CheckJobs {
   }
 
   /** Records the checker's verdicts, once: a job another worker took over or finished is left alone. */
-  @Transactional(dontRollbackOn = Refusal.class)
+  @Transactional(value = Transactional.TxType.REQUIRES_NEW, dontRollbackOn = Refusal.class)
   public boolean complete(String jobId, String worker, CheckOutcome outcome) {
     CheckJobRow job = mine(jobId, worker);
     if (job == null) {
@@ -87,7 +87,7 @@ public class CheckJobs {
     return true;
   }
 
-  @Transactional(dontRollbackOn = Refusal.class)
+  @Transactional(value = Transactional.TxType.REQUIRES_NEW, dontRollbackOn = Refusal.class)
   public boolean fail(String jobId, String worker, String error) {
     CheckJobRow job = mine(jobId, worker);
     if (job == null) {

@@ -94,6 +94,16 @@ public final class ZoneAudit {
     return out;
   }
 
+  /** Every zone trail's entries that name the project, oldest first (a project's archive; no access check). */
+  public List<TrailEntry> zoneEntriesOf(String projectId) {
+    List<TrailEntry> out = new ArrayList<>();
+    for (ZoneTrails.Zone z : zones.zones()) {
+      ZoneRead.of(z).entries().stream().filter(e -> projectId.equals(e.project())).forEach(out::add);
+    }
+    out.sort(Comparator.comparing(TrailEntry::at).thenComparing(TrailEntry::zone).thenComparingLong(TrailEntry::seq));
+    return out;
+  }
+
   /** The server's own entries as trail entries (the security view reads changes from them). */
   public List<TrailEntry> serverEntries(Instant from) {
     return server.entries().stream().filter(e -> !e.at().isBefore(from)).map(ZoneAudit::serverEntry).toList();

@@ -180,6 +180,11 @@ public class GatewayManager implements Gateways {
     return managed() && processes.verify(project, bearer);
   }
 
+  /** Whether the project's gateway process is up (starting, running, crashed awaiting restart, stopping). */
+  public boolean running(String projectId) {
+    return views().stream().anyMatch(v -> v.project().equals(projectId));
+  }
+
   List<GatewayProcesses.View> views() {
     return managed() ? processes.views() : List.of();
   }

@@ -52,8 +52,9 @@ public class DataProducers {
   @Produces
   @Singleton
   ProvisioningService provisioning(JpaJobStore jobs, JpaRegistryStore registry, Access access, JpaAuditTrail audit,
-      Clock clock) {
-    return new ProvisioningService(jobs, registry, access, audit, clock);
+      Clock clock, jp.enclave.server.closure.JpaClosureStore closures) {
+    return new ProvisioningService(jobs, registry, access, audit, clock,
+        projectId -> closures.find(projectId).map(c -> c.cause() + " by " + c.requestedBy()));
   }
 
   @Produces

@@ -68,8 +68,9 @@ public class Producers {
   @Singleton
   SessionService sessions(JpaSessionStore store, JpaRegistryStore registry, Access access, JpaAuditTrail audit,
       GatewayTokens tokens, jp.enclave.server.gateways.GatewayManager gateways, Clock clock,
-      jp.enclave.server.onsite.OnsiteService onsite) {
-    return new SessionService(store, registry, access, audit, tokens, gateways, clock, onsite);
+      jp.enclave.server.onsite.OnsiteService onsite, jp.enclave.server.closure.JpaClosureStore closures) {
+    return new SessionService(store, registry, access, audit, tokens, gateways, clock, onsite,
+        projectId -> closures.find(projectId).map(c -> c.cause() + " by " + c.requestedBy()));
   }
 
   @Produces
@@ -168,5 +169,12 @@ public class Producers {
       jp.enclave.server.reidentification.JpaReidStore store, jp.enclave.server.airlock.JpaAirlockStore airlock,
       JpaRegistryStore registry, Access access, JpaAuditTrail audit, Clock clock) {
     return new jp.enclave.server.reidentification.ReidService(store, airlock, registry, access, audit, clock);
+  }
+
+  @Produces
+  @Singleton
+  jp.enclave.server.closure.ClosureService closures(jp.enclave.server.closure.JpaClosureStore store,
+      JpaRegistryStore registry, Access access, JpaAuditTrail audit, SessionService sessions, Clock clock) {
+    return new jp.enclave.server.closure.ClosureService(store, registry, access, audit, sessions::endAll, clock);
   }
 }

@@ -43,8 +43,16 @@ public final class ProvisioningService {
   private final Access access;
   private final AuditTrail audit;
   private final Clock clock;
+  /** Why a project can no longer be provisioned because it has ended or is ending (the closure package answers). */
+  private final java.util.function.Function<String, Optional<String>> ended;
 
   public ProvisioningService(JobStore jobs, RegistryStore registry, Access access, AuditTrail audit, Clock clock) {
+    this(jobs, registry, access, audit, clock, projectId -> Optional.empty());
+  }
+
+  public ProvisioningService(JobStore jobs, RegistryStore registry, Access access, AuditTrail audit, Clock clock,
+      java.util.function.Function<String, Optional<String>> ended) {
+    this.ended = ended;
     this.jobs = jobs;
     this.registry = registry;
     this.access = access;
@@ -61,6 +69,12 @@ public final class ProvisioningService {
   public Requested request(Caller c, String projectId) {
     Project p = registry.project(projectId).orElseThrow(() -> Refusals.notFound("project", projectId));
     access.requireProvision(c, p);
+    Optional<String> over = ended.apply(p.id());
+    if (over.isPresent()) {
+      audit.record(c.subject(), "access.denied", "project/" + p.id(), Map.of("action", "provision the project",
+          "code", "project-ended", "reason", over.get()));
+      throw Refusals.projectEnded(p.id(), over.get());
+    }
     List<String> problems = DataScope.problems(p.id(), p.dataScope());
     if (!problems.isEmpty()) {
       throw Refusals.invalid("data-scope", problems);
@@ -103,7 +117,8 @@ public final class ProvisioningService {
     Optional<String> refusal = p.isEmpty() ? Optional.of("the project is no longer registered")
         : !scopeSha256(p.get().dataScope()).equals(j.scopeSha256())
             ? Optional.of("the project's data scope changed after this job was requested; request provisioning again")
-            : access.provisionLapse(p.get());
+            : ended.apply(p.get().id()).map(why -> "the project has ended (" + why + ")")
+                .or(() -> access.provisionLapse(p.get()));
     if (refusal.isPresent()) {
       move(j, Event.REFUSE, refusal.get(), null);
       return claim();

@@ -31,7 +31,7 @@ public class ReidJobs {
 
   public record Claim(String jobId, ReidRequest request) {}
 
-  @Transactional(dontRollbackOn = Refusal.class)
+  @Transactional(value = Transactional.TxType.REQUIRES_NEW, dontRollbackOn = Refusal.class)
   public Optional<Claim> claim(String worker, Duration lease) {
     Instant now = clock.instant();
     @SuppressWarnings("unchecked")
@@ -54,7 +54,7 @@ public class ReidJobs {
     }
   }
 
-  @Transactional
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
   public boolean heartbeat(String jobId, String worker) {
     JobRow job = em.find(JobRow.class, jobId);
     if (job == null || !"running".equals(job.state) || !worker.equals(job.claimedBy)) {
@@ -64,7 +64,7 @@ public class ReidJobs {
     return true;
   }
 
-  @Transactional(dontRollbackOn = Refusal.class)
+  @Transactional(value = Transactional.TxType.REQUIRES_NEW, dontRollbackOn = Refusal.class)
   public boolean complete(String jobId, String worker, HolderProcess.Outcome outcome) {
     JobRow job = mine(jobId, worker);
     if (job == null) {
@@ -76,7 +76,7 @@ public class ReidJobs {
     return true;
   }
 
-  @Transactional(dontRollbackOn = Refusal.class)
+  @Transactional(value = Transactional.TxType.REQUIRES_NEW, dontRollbackOn = Refusal.class)
   public boolean fail(String jobId, String worker, String error) {
     JobRow job = mine(jobId, worker);
     if (job == null) {

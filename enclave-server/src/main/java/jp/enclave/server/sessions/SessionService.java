@@ -34,6 +34,7 @@ public final class SessionService {
   private final Gateways gateways;
   private final Clock clock;
   private final OnsiteGate onsite;
+  private final ProjectEnds ends;
 
   /**
    * Whether this request comes from a registered, active onsite terminal at which the caller is
@@ -51,8 +52,22 @@ public final class SessionService {
     this(sessions, registry, access, audit, tokens, gateways, clock, OnsiteGate.NONE);
   }
 
+  /** Why a project can no longer be used, if it has ended or is ending (the closure package answers). */
+  @FunctionalInterface
+  public interface ProjectEnds {
+    ProjectEnds NONE = projectId -> java.util.Optional.empty();
+
+    java.util.Optional<String> why(String projectId);
+  }
+
   public SessionService(SessionStore sessions, RegistryStore registry, Access access, AuditTrail audit,
       GatewayTokens tokens, Gateways gateways, Clock clock, OnsiteGate onsite) {
+    this(sessions, registry, access, audit, tokens, gateways, clock, onsite, ProjectEnds.NONE);
+  }
+
+  public SessionService(SessionStore sessions, RegistryStore registry, Access access, AuditTrail audit,
+      GatewayTokens tokens, Gateways gateways, Clock clock, OnsiteGate onsite, ProjectEnds ends) {
+    this.ends = ends;
     this.onsite = onsite;
     this.sessions = sessions;
     this.registry = registry;
@@ -76,6 +91,7 @@ public final class SessionService {
 
   public Session book(Caller c, String projectId, SessionKind kind) {
     Project p = project(projectId);
+    refuseEnded(c, p, "book a session");
     access.requireOpenSession(c, p, kind.wire(), atTerminal(c, p, kind));
     Instant now = clock.instant();
     Session s = new Session(UUID.randomUUID().toString(), p.id(), c.subject(), kind, SessionState.BOOKED, now, null,
@@ -89,6 +105,7 @@ public final class SessionService {
     Session s = own(c, sessionId);
     Project p = project(s.projectId());
     Transition t = transition(s, Action.OPEN);
+    refuseEnded(c, p, "open a session");
     access.requireOpenSession(c, p, s.kind().wire(), atTerminal(c, p, s.kind()));
     return issue(c, s, p, t);
   }
@@ -98,6 +115,7 @@ public final class SessionService {
     Session s = own(c, sessionId);
     Project p = project(s.projectId());
     Transition t = transition(s, Action.RENEW);
+    refuseEnded(c, p, "renew a session");
     access.requireOpenSession(c, p, s.kind().wire(), atTerminal(c, p, s.kind()));
     return issue(c, s, p, t);
   }
@@ -134,6 +152,30 @@ public final class SessionService {
       }
     }
     return out;
+  }
+
+  /**
+   * Revokes every booked or open session of a project that is ending, with the reason (the
+   * closure's caller was allowed to end the project; each revocation is audited as usual).
+   */
+  public int endAll(Caller by, String projectId, String reason) {
+    int n = 0;
+    for (Session s : sessions.active()) {
+      if (s.projectId().equals(projectId)) {
+        move(by, s, transition(s, Action.REVOKE), reason);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private void refuseEnded(Caller c, Project p, String action) {
+    java.util.Optional<String> why = ends.why(p.id());
+    if (why.isPresent()) {
+      audit.record(c.subject(), "access.denied", "project/" + p.id(), Map.of("action", action, "code", "project-ended",
+          "reason", why.get()));
+      throw Refusals.projectEnded(p.id(), why.get());
+    }
   }
 
   public List<Session> mine(Caller c) {

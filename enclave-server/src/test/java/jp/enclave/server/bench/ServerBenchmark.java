@@ -44,9 +44,16 @@ public final class ServerBenchmark {
     // The managed gateway serves a real extract the data holder's pipeline provisions and exports.
     Path gatewayHome = dir.resolve("gateway");
     GatewayFigures.provision(dir.resolve("holder"), gatewayHome, "p-bench");
-    Map<String, String> gateways = Map.of("enclave.gateways.jar", System.getProperty("enclave.gateway.jar"),
+    // Project end: its own holder home (the server's holder zone) with a large extract to erase.
+    int endPatients = arg(args, "--end-patients", 1_000_000);
+    Path endHolder = dir.resolve("holder-end");
+    ClosureFigures.Extract endExtract = endPatients > 0 ? ClosureFigures.provision(endHolder, "p-end", endPatients) : null;
+    Map<String, String> gateways = new java.util.HashMap<>(Map.of("enclave.gateways.jar", System.getProperty("enclave.gateway.jar"),
         "enclave.gateways.home", gatewayHome.toString(), "enclave.gateways.server-url", "http://127.0.0.1:" + port + "/",
-        "enclave.gateways.stop-grace-seconds", "1", "enclave.gateways.options", "--memory-limit 1GB --max-workers 2");
+        "enclave.gateways.stop-grace-seconds", "1", "enclave.gateways.options", "--memory-limit 1GB --max-workers 2"));
+    gateways.putAll(Map.of("enclave.holder.home", endHolder.toString(), "enclave.pseudonymizer.jar",
+        System.getProperty("enclave.pseudonymizer.jar"), "enclave.closure.archive-dir", dir.resolve("archive").toString(),
+        "enclave.closure.end-lapsed-projects", "false"));
     try (Database db = Database.Embedded.start(dir.resolve("pg"));
         IdentityProvider idp = IdentityProvider.Keycloak.start(target.resolve("keycloak-26.7.3"), 18381, dir);
         PayaraServer server = PayaraServer.start(target.resolve("payara-micro.jar"), target.resolve("enclave-server.war"),
@@ -80,6 +87,9 @@ public final class ServerBenchmark {
         send(post(base + "api/sessions/" + id + "/end", researcher, "{}"));
       }
       new GatewayFigures(base, researcher, steward, rounds).run();
+      if (endExtract != null) {
+        ClosureFigures.measure(base, steward, endExtract);
+      }
 
       Result baseline = run("GET /health/live (baseline)", clients, seconds,
           i -> HttpRequest.newBuilder(URI.create(base + "health/live")).GET().build());

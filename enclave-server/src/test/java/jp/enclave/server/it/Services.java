@@ -70,6 +70,8 @@ public final class Services implements BeforeAllCallback, ExtensionContext.Store
         .forEach(n -> config.put(n, System.getProperty(n)));
     config.putIfAbsent("enclave.checker.lease-seconds", "6");
     config.putIfAbsent("enclave.holder.lease-seconds", "6");
+    // Classes that keep lapsed projects to test refusals must not see them ended (ClosureIT turns it on).
+    config.putIfAbsent("enclave.closure.end-lapsed-projects", "false");
     try {
       var m = context.getRequiredTestClass().getDeclaredMethod("serverConfig");
       m.setAccessible(true);
