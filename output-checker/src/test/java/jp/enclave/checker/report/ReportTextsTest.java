@@ -129,6 +129,9 @@ class ReportTextsTest {
     assertThat(ja).contains("<html lang=\"ja\">", "提出された表", "セルごとの理由", "不合格", "閾値",
             "セルの背後にいる人数が少なすぎます", "提案された安全版", "度数表")
         .doesNotContain("Table as submitted", "Reasons, cell by cell", "Suggested safe version", ">Fail<", "frequency table");
+    // A passing finding (the suppression's audit) carries no "why it failed" explanation.
+    assertThat(ja).doesNotContain(ReportTexts.explain(Locale.JAPANESE, Rule.SUPPRESSION_AUDIT));
+    assertThat(en).doesNotContain(ReportTexts.explain(Locale.ENGLISH, Rule.SUPPRESSION_AUDIT));
     // The checker's detail sentence stays English and is marked so in the Japanese page.
     assertThat(ja).containsPattern("<span lang=\"en\">[^<]*fewer than 10");
     // The same cell is flagged in both.
