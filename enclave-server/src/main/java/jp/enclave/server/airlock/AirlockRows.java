@@ -88,6 +88,8 @@ final class AirlockRows {
     @Column(name = "request_id")
     String requestId;
     String html;
+    @Column(name = "html_ja")
+    String htmlJa;
     @Column(name = "results_json")
     String resultsJson;
   }

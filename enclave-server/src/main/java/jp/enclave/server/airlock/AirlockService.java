@@ -221,7 +221,7 @@ public final class AirlockService {
     ExportRequest moved = r.with(t.to(), items, r.votes(),
         new CheckProgress("done", r.check().attempts(), null, r.check().startedAt(), now), now);
     store.update(moved);
-    store.saveReport(r.id(), outcome.reportHtml(), outcome.resultsJson());
+    store.saveReport(r.id(), outcome.reportHtml(), outcome.reportHtmlJa(), outcome.resultsJson());
     Map<String, String> verdicts = new LinkedHashMap<>();
     items.forEach(i -> verdicts.put(i.id(), i.verdict().wire()));
     audit.record(Caller.SYSTEM.subject(), t.auditEvent(), target(r), Map.of("verdicts", verdicts,
@@ -260,10 +260,15 @@ public final class AirlockService {
     return view(c, visible(c, id));
   }
 
-  /** The checker's HTML report, for reviewers and the author once the check is done. */
+  /** The checker's HTML report in English, for reviewers and the author once the check is done. */
   public String report(Caller c, String id) {
+    return report(c, id, "en");
+  }
+
+  /** The report in the portal's language ("ja" or "en"; English for a check that wrote no Japanese report). */
+  public String report(Caller c, String id, String language) {
     ExportRequest r = visible(c, id);
-    return store.reportHtml(r.id()).orElseThrow(() -> Refusals.notFound("check-report", id));
+    return store.reportHtml(r.id(), language).orElseThrow(() -> Refusals.notFound("check-report", id));
   }
 
   public byte[] itemContent(Caller c, String id, String itemId, boolean safe) {

@@ -23,9 +23,11 @@ public interface AirlockStore {
   /** The durable job row that makes the checker run for this request (in the submitting transaction). */
   void enqueueCheck(String requestId, Instant at);
 
-  void saveReport(String requestId, String html, String resultsJson);
+  /** The checker's reports: HTML in English and Japanese ({@code htmlJa} may be null), results.json. */
+  void saveReport(String requestId, String html, String htmlJa, String resultsJson);
 
-  Optional<String> reportHtml(String requestId);
+  /** The HTML report in the language ("ja" or "en"); English when there is none in that language. */
+  Optional<String> reportHtml(String requestId, String language);
 
   Optional<String> resultsJson(String requestId);
 

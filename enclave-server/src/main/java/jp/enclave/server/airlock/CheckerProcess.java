@@ -112,7 +112,9 @@ public final class CheckerProcess {
           safe.put(i.id(), Files.readAllBytes(s));
         }
       }
+      Path ja = out.resolve("report.ja.html");
       return new CheckOutcome(verdicts, safe, Files.readString(out.resolve("report.html"), StandardCharsets.UTF_8),
+          Files.isRegularFile(ja) ? Files.readString(ja, StandardCharsets.UTF_8) : null,
           Files.readString(out.resolve("results.json"), StandardCharsets.UTF_8));
     } finally {
       removeTree(work);

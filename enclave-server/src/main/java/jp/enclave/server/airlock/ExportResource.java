@@ -158,12 +158,14 @@ public class ExportResource {
         () -> ExportView.of(airlock.revoke(caller.get(), id, in == null ? null : in.reason())));
   }
 
-  /** The checker's HTML report (self-contained, its own CSP). */
+  /** The checker's HTML report (self-contained, its own CSP), {@code ?lang=ja} for the Japanese one. */
   @GET
   @Path("{id}/report")
   @Produces(MediaType.TEXT_HTML)
-  public Response report(@PathParam("id") String id) {
-    return Response.ok(airlock.report(caller.get(), id), MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+  public Response report(@PathParam("id") String id, @QueryParam("lang") String lang) {
+    String language = "ja".equals(lang) ? "ja" : "en";
+    return Response.ok(airlock.report(caller.get(), id, language), MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+        .header("Content-Language", language)
         .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
         .header("X-Content-Type-Options", "nosniff").build();
   }

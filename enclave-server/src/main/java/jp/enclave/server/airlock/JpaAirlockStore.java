@@ -127,7 +127,7 @@ public class JpaAirlockStore implements AirlockStore {
   }
 
   @Override
-  public void saveReport(String requestId, String html, String resultsJson) {
+  public void saveReport(String requestId, String html, String htmlJa, String resultsJson) {
     ReportRow r = em.find(ReportRow.class, requestId);
     boolean fresh = r == null;
     if (fresh) {
@@ -136,6 +136,7 @@ public class JpaAirlockStore implements AirlockStore {
     }
     // set before persist: the insert carries the state persist saw
     r.html = html == null ? "" : html;
+    r.htmlJa = htmlJa;
     r.resultsJson = resultsJson == null ? "{}" : resultsJson;
     if (fresh) {
       em.persist(r);
@@ -144,8 +145,9 @@ public class JpaAirlockStore implements AirlockStore {
   }
 
   @Override
-  public Optional<String> reportHtml(String requestId) {
-    return Optional.ofNullable(em.find(ReportRow.class, requestId)).map(r -> r.html);
+  public Optional<String> reportHtml(String requestId, String language) {
+    return Optional.ofNullable(em.find(ReportRow.class, requestId))
+        .map(r -> "ja".equals(language) && r.htmlJa != null ? r.htmlJa : r.html);
   }
 
   @Override

@@ -34,6 +34,9 @@ public class ExportsPage {
   @Inject
   PortalUser user;
 
+  @Inject
+  Locales locales;
+
   private String id;
   private String project;
   private String title;
@@ -145,6 +148,23 @@ public class ExportsPage {
       projects = RegistryPage.read(() -> registry.projectsOf(user.caller()));
     }
     return projects;
+  }
+
+  /**
+   * The request a postback acts on. A form posts the id as a plain parameter and it is read here,
+   * before Faces decodes the form: the forms sit in fragments rendered only when the request is
+   * known, and a request-scoped bean would otherwise meet them with no id, skip decoding them and
+   * drop the action silently (why "add item" did nothing in Chromium).
+   */
+  @jakarta.annotation.PostConstruct
+  void idFromRequest() {
+    jakarta.faces.context.FacesContext fc = jakarta.faces.context.FacesContext.getCurrentInstance();
+    if (fc != null) {
+      String posted = fc.getExternalContext().getRequestParameterMap().get("id");
+      if (posted != null && !posted.isBlank()) {
+        id = posted;
+      }
+    }
   }
 
   public String getId() { return id; }

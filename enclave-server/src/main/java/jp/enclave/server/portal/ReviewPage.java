@@ -24,6 +24,9 @@ public class ReviewPage {
   @Inject
   PortalUser user;
 
+  @Inject
+  Locales locales;
+
   private String id;
   private String decision;
   private String comment;
@@ -58,10 +61,13 @@ public class ReviewPage {
     return current;
   }
 
-  /** The checker's report, shown in a sandboxed iframe (srcdoc): its own styles, no scripts, no requests. */
+  /**
+   * The checker's report in the portal's language (it writes English and Japanese), shown in a
+   * sandboxed iframe (srcdoc): its own styles, no scripts, no requests.
+   */
   public String getReport() {
     if (report == null && getCurrent() != null) {
-      List<String> r = RegistryPage.read(() -> List.of(airlock.report(user.caller(), id)));
+      List<String> r = RegistryPage.read(() -> List.of(airlock.report(user.caller(), id, locales.getLanguage())));
       report = r.isEmpty() ? "" : r.get(0);
     }
     return report;
@@ -76,6 +82,23 @@ public class ReviewPage {
   public boolean isVoted() {
     return getCurrent() != null && getCurrent().request().votes().stream()
         .anyMatch(v -> v.reviewer().equals(user.caller().subject()));
+  }
+
+  /**
+   * The request a postback acts on. A form posts the id as a plain parameter and it is read here,
+   * before Faces decodes the form: the forms sit in fragments rendered only when the request is
+   * known, and a request-scoped bean would otherwise meet them with no id, skip decoding them and
+   * drop the action silently (why "add item" did nothing in Chromium).
+   */
+  @jakarta.annotation.PostConstruct
+  void idFromRequest() {
+    jakarta.faces.context.FacesContext fc = jakarta.faces.context.FacesContext.getCurrentInstance();
+    if (fc != null) {
+      String posted = fc.getExternalContext().getRequestParameterMap().get("id");
+      if (posted != null && !posted.isBlank()) {
+        id = posted;
+      }
+    }
   }
 
   public String getId() { return id; }

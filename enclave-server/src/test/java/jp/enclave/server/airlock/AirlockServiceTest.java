@@ -92,6 +92,22 @@ class AirlockServiceTest {
         "export.released", "export.downloaded");
   }
 
+  /** Reviewers read the checker's report in the portal's language; a check without a Japanese report shows English. */
+  @Test
+  void theReportIsGivenInTheAskedLanguageAndEnglishWhenThereIsNoJapaneseOne() {
+    String id = draft();
+    airlock.submit(RESEARCHER, id, null);
+    airlock.startCheck(id);
+    airlock.finishCheck(id, new CheckOutcome(Map.of("t1", Verdict.PASS, "c1", Verdict.PASS), Map.of(),
+        "<html lang=\"en\">report</html>", "<html lang=\"ja\">報告書</html>", "{}"));
+    assertThat(airlock.report(REV1, id, "ja")).contains("報告書");
+    assertThat(airlock.report(REV1, id, "en")).contains("report");
+    assertThat(airlock.report(REV1, id)).contains("report");
+    String older = checked(Verdict.PASS);
+    assertThat(airlock.report(REV1, older, "ja")).isEqualTo("<html>report</html>");
+    assertThat(refusal(() -> airlock.report(OTHER, id, "ja")).code()).isEqualTo("export-not-found");
+  }
+
   @Test
   void aFlaggedItemNeedsTwoApprovalsASplitGoesToAThirdWhoAppliesTheSafeVersion() throws Exception {
     String id = checked(Verdict.FAIL);

@@ -34,8 +34,10 @@ public final class InMemoryAirlock implements AirlockStore {
   }
 
   @Override public void enqueueCheck(String id, Instant at) { jobs.add(id); }
-  @Override public void saveReport(String id, String html, String json) { reports.put(id, new String[] {html, json}); }
-  @Override public Optional<String> reportHtml(String id) { return Optional.ofNullable(reports.get(id)).map(a -> a[0]); }
+  @Override public void saveReport(String id, String html, String ja, String json) { reports.put(id, new String[] {html, json, ja}); }
+  @Override public Optional<String> reportHtml(String id, String lang) {
+    return Optional.ofNullable(reports.get(id)).map(a -> "ja".equals(lang) && a[2] != null ? a[2] : a[0]);
+  }
   @Override public Optional<String> resultsJson(String id) { return Optional.ofNullable(reports.get(id)).map(a -> a[1]); }
 
   @Override

@@ -48,10 +48,10 @@ final class GatewayFigures {
     this.rounds = rounds;
   }
 
-  /** A small real extract (300 source patients) of all tables the bench queries, exported to the gateway zone. */
-  static void provision(Path holderHome, Path gatewayHome, String project) {
+  /** A small real extract of all tables the bench queries, exported to the gateway zone. */
+  static void provision(Path holderHome, Path gatewayHome, String project, int sourcePatients) {
     HolderHome holder = new HolderHome(holderHome);
-    SyntheticSource.generate(new SyntheticSource.Config(20240401, 300, 0), holder.source());
+    SyntheticSource.generate(new SyntheticSource.Config(20240401, sourcePatients, 0), holder.source());
     Pipeline.run(holder, 0.5);
     Map<String, List<String>> tables = new LinkedHashMap<>();
     tables.put("patient", List.of("*"));

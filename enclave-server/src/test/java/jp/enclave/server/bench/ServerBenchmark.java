@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,9 +28,11 @@ import jp.enclave.server.launcher.PayaraServer;
  * Requests per second and latency percentiles of the main API calls under concurrent clients on
  * loopback, against the real stack (embedded PostgreSQL, Keycloak, Payara Micro with the WAR).
  * Baseline in the same run: Payara's own liveness endpoint (no application code, no database).
- * Also: the identity provider's token grant (password + TOTP) and book-to-open of a session.
+ * Also: the identity provider's token grant (password + TOTP) and book-to-open of a session; the
+ * managed gateway's figures ({@link GatewayFigures}); the airlock's and re-identification's
+ * ({@link AirlockFigures}).
  *
- * <pre>./enclave bench enclave-server [--clients 50] [--seconds 15]</pre>
+ * <pre>./enclave bench enclave-server [--clients 50] [--seconds 15] [--parts api,gateway,airlock | --parts end [--end-patients 1000000]] [--airlock-rounds 3]</pre>
  */
 public final class ServerBenchmark {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -38,26 +41,35 @@ public final class ServerBenchmark {
     int clients = arg(args, "--clients", 50);
     int seconds = arg(args, "--seconds", 15);
     Path dir = Files.createTempDirectory("enclave-bench");
-    Path target = Path.of(System.getProperty("enclave.target", "enclave-server/target"));
-    int port = 18380;
+    Path target = Path.of(System.getProperty("enclave.target", "enclave-server/target")).toAbsolutePath();
+    // Free ports: other builds on the machine may run their own servers.
+    int port = freePort();
     int rounds = arg(args, "--gateway-rounds", 20);
-    // The managed gateway serves a real extract the data holder's pipeline provisions and exports.
+    Set<String> parts = Set.of(argText(args, "--parts", "api,gateway,airlock").split(","));
+    // The managed gateway serves a real extract the data holder's pipeline provisions and exports
+    // (2,000 source patients: the re-identification figure needs 1,000 persons of the project).
     Path gatewayHome = dir.resolve("gateway");
-    GatewayFigures.provision(dir.resolve("holder"), gatewayHome, "p-bench");
-    // Project end: its own holder home (the server's holder zone) with a large extract to erase.
-    int endPatients = arg(args, "--end-patients", 1_000_000);
+    // The project-end part runs on its own: its holder zone holds a large extract of its own, and
+    // the server has one holder zone (the airlock's figures need the 2,000-patient one).
+    if (parts.contains("end") && parts.size() > 1) {
+      throw new IllegalArgumentException("--parts end runs on its own (its holder zone holds the large extract to erase)");
+    }
+    Path holderHome = dir.resolve("holder");
+    GatewayFigures.provision(holderHome, gatewayHome, "p-bench", 2000);
     Path endHolder = dir.resolve("holder-end");
-    ClosureFigures.Extract endExtract = endPatients > 0 ? ClosureFigures.provision(endHolder, "p-end", endPatients) : null;
-    Map<String, String> gateways = new java.util.HashMap<>(Map.of("enclave.gateways.jar", System.getProperty("enclave.gateway.jar"),
+    ClosureFigures.Extract endExtract = parts.contains("end")
+        ? ClosureFigures.provision(endHolder, "p-end", arg(args, "--end-patients", 1_000_000)) : null;
+    Map<String, String> config = new java.util.HashMap<>(Map.of("enclave.gateways.jar", System.getProperty("enclave.gateway.jar"),
         "enclave.gateways.home", gatewayHome.toString(), "enclave.gateways.server-url", "http://127.0.0.1:" + port + "/",
-        "enclave.gateways.stop-grace-seconds", "1", "enclave.gateways.options", "--memory-limit 1GB --max-workers 2"));
-    gateways.putAll(Map.of("enclave.holder.home", endHolder.toString(), "enclave.pseudonymizer.jar",
-        System.getProperty("enclave.pseudonymizer.jar"), "enclave.closure.archive-dir", dir.resolve("archive").toString(),
+        "enclave.gateways.stop-grace-seconds", "1", "enclave.gateways.options", "--memory-limit 1GB --max-workers 2",
+        "enclave.gateway.address", "127.0.0.1:" + freePort()));
+    config.putAll(AirlockFigures.serverConfig(target, endExtract != null ? endHolder : holderHome, gatewayHome));
+    config.putAll(Map.of("enclave.closure.archive-dir", dir.resolve("archive").toString(),
         "enclave.closure.end-lapsed-projects", "false"));
     try (Database db = Database.Embedded.start(dir.resolve("pg"));
-        IdentityProvider idp = IdentityProvider.Keycloak.start(target.resolve("keycloak-26.7.3"), 18381, dir);
+        IdentityProvider idp = IdentityProvider.Keycloak.start(target.resolve("keycloak-26.7.3"), freePort(), dir);
         PayaraServer server = PayaraServer.start(target.resolve("payara-micro.jar"), target.resolve("enclave-server.war"),
-            port, PayaraServer.properties(db, idp, gateways), dir)) {
+            port, PayaraServer.properties(db, idp, config), dir)) {
       String base = "http://localhost:" + port + "/";
       String steward = Accounts.accessToken(idp.issuer(), Accounts.STEWARD);
       long[] grant = new long[10];
@@ -86,9 +98,18 @@ public final class ServerBenchmark {
       for (String id : opened) {
         send(post(base + "api/sessions/" + id + "/end", researcher, "{}"));
       }
-      new GatewayFigures(base, researcher, steward, rounds).run();
       if (endExtract != null) {
         ClosureFigures.measure(base, steward, endExtract);
+        return;
+      }
+      if (parts.contains("gateway")) {
+        new GatewayFigures(base, researcher, steward, rounds).run();
+      }
+      if (parts.contains("airlock")) {
+        new AirlockFigures(base, idp.issuer(), holderHome, gatewayHome, arg(args, "--airlock-rounds", 3)).run();
+      }
+      if (!parts.contains("api")) {
+        return;
       }
 
       Result baseline = run("GET /health/live (baseline)", clients, seconds,
@@ -183,6 +204,21 @@ public final class ServerBenchmark {
     long[] s = v.clone();
     Arrays.sort(s);
     return s[s.length / 2];
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static String argText(String[] args, String name, String dflt) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals(name)) {
+        return args[i + 1];
+      }
+    }
+    return dflt;
   }
 
   private static int arg(String[] args, String name, int dflt) {

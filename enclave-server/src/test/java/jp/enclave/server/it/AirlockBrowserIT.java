@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -36,7 +37,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The export airlock in Debian's headless Chromium (the issue's browser test): a researcher builds
  * and submits a request whose table has an unsafe cell; the output checker runs in the background;
- * two reviewers see the cell highlighted in the checker's report, each approves the suggested safe
+ * two reviewers see the cell highlighted in the checker's report (the first in English, the second
+ * in Japanese: the report comes in the portal's language), each approves the suggested safe
  * version; the researcher downloads the release and its SHA-256 matches the one the page shows.
  * Screenshots: target/screenshots/air-*.png.
  */
@@ -150,17 +152,32 @@ class AirlockBrowserIT {
       researcher.quit();
     }
 
+    // The API gives the same report in either language (English for a caller who does not ask).
+    String exportId = requestUrl.substring(requestUrl.indexOf("id=") + 3);
+    String reviewerToken = Accounts.accessToken("reviewer");
+    Api api = new Api(this.base);
+    Api.Reply jaReport = api.get("api/exports/" + exportId + "/report?lang=ja", reviewerToken);
+    assertThat(jaReport.raw().body()).contains("<html lang=\"ja\">", "提出された表");
+    assertThat(jaReport.raw().headers().firstValue("Content-Language")).contains("ja");
+    assertThat(api.get("api/exports/" + exportId + "/report", reviewerToken).raw().body())
+        .contains("<html lang=\"en\">", "Table as submitted");
     String reviewUrl = requestUrl.replace("portal/exports.xhtml", "portal/review.xhtml");
     String[] reviewers = {"reviewer", "reviewer-2"};
+    String[] languages = {"en", "ja"};
     for (int i = 0; i < reviewers.length; i++) {
-      WebDriver reviewer = browser("en", downloads);
+      boolean ja = languages[i].equals("ja");
+      WebDriver reviewer = browser(languages[i], downloads);
       try {
         signIn(reviewer, reviewUrl, reviewers[i], "0" + (4 + 2 * i) + "-" + reviewers[i]);
-        assertThat(reviewer.findElement(By.id("item-list")).getText()).contains("Fail", "Suggested by the checker");
+        assertThat(reviewer.findElement(By.id("item-list")).getText())
+            .contains(ja ? List.of("不合格", "チェッカーが提案") : List.of("Fail", "Suggested by the checker"));
         reviewer.switchTo().frame("report");
+        assertThat(reviewer.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo(languages[i]);
+        assertThat(reviewer.findElement(By.tagName("body")).getText())
+            .contains(ja ? List.of("提出された表", "閾値", "提案された安全版") : List.of("Table as submitted", "Suggested safe version"));
         WebElement flagged = reviewer.findElement(By.cssSelector("td.fail"));
         assertThat(flagged.getText()).isEqualTo("3");
-        assertThat(flagged.getAttribute("title")).contains("threshold");
+        assertThat(flagged.getAttribute("title")).contains(ja ? "閾値" : "threshold");
         assertThat(flagged.getCssValue("background-color")).isNotIn("rgba(0, 0, 0, 0)", "transparent");
         reviewer.switchTo().defaultContent();
         if (i == 1) {
@@ -170,7 +187,8 @@ class AirlockBrowserIT {
         reviewer.findElement(By.cssSelector("input[name='vote:safe'][value='t1']")).click();
         type(reviewer, "vote:comment", "M rests on 3 persons; the suggested suppression protects it");
         reviewer.findElement(By.id("vote:cast")).click();
-        await(reviewer).until(ExpectedConditions.textToBePresentInElementLocated(By.id("messages"), "Your vote is recorded"));
+        await(reviewer).until(ExpectedConditions.textToBePresentInElementLocated(By.id("messages"),
+            ja ? "投票を記録しました" : "Your vote is recorded"));
         shot(reviewer, "0" + (5 + 2 * i) + "-" + reviewers[i] + "-voted");
       } finally {
         reviewer.quit();

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import jp.enclave.checker.rules.Finding;
@@ -37,6 +38,7 @@ public final class HtmlReport {
       .defaultEscapingStrategy("enclave-html")
       .strictVariables(true)
       .newLineTrimming(true)
+      .extension(new ReportTexts.Extension())
       .build();
   private static final PebbleTemplate TEMPLATE = ENGINE.getTemplate("report.peb");
 
@@ -46,14 +48,23 @@ public final class HtmlReport {
     return l;
   }
 
+  /** The report in English. */
   public String render(CheckReport report) {
+    return render(report, Locale.ENGLISH);
+  }
+
+  /** The report in one of {@link ReportTexts#LANGUAGES}: the same content, every word of the page in that language. */
+  public String render(CheckReport report, Locale locale) {
+    if (ReportTexts.LANGUAGES.stream().noneMatch(l -> l.getLanguage().equals(locale.getLanguage()))) {
+      throw new IllegalArgumentException("the report is written in " + ReportTexts.LANGUAGES + ", not " + locale);
+    }
     Map<String, Object> model = new HashMap<>();
     model.put("report", report);
     model.put("rules", report.rules());
-    model.put("items", report.items().stream().map(r -> item(r, report.rules().suppressionMarker)).toList());
+    model.put("items", report.items().stream().map(r -> item(r, report.rules().suppressionMarker, locale)).toList());
     StringWriter out = new StringWriter(64 * 1024);
     try {
-      TEMPLATE.evaluate(out, model);
+      TEMPLATE.evaluate(out, model, locale);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -71,11 +82,14 @@ public final class HtmlReport {
 
   public record Audit(String row, String column, String value, String interval, String required, boolean isProtected) {}
 
-  public record Item(ItemResult result, String status, String reasons, String underlying, String queries,
+  /** How often a rule did not pass for an item (the summary table's reasons). */
+  public record RuleCount(String rule, int count) {}
+
+  public record Item(ItemResult result, String status, List<RuleCount> reasons, String underlying, String queries,
                      List<ItemLevel> findings, List<String> header, List<Row> rows, int rowCount, List<Reason> cellReasons,
                      int moreReasons, List<Row> safeRows, String marker, List<Audit> audits) {}
 
-  private static Item item(ItemResult r, String marker) {
+  private static Item item(ItemResult r, String marker, Locale locale) {
     String underlying = r.checkedFile() != null && !r.checkedFile().equals(r.item().file()) ? r.checkedFile() : "";
     List<ItemLevel> itemLevel = new ArrayList<>();
     for (Finding f : r.findings()) {
@@ -95,7 +109,7 @@ public final class HtmlReport {
     }
     List<Row> rows = new ArrayList<>();
     for (int row : rowsToShow(r, byCell)) {
-      rows.add(submittedRow(r, row, byCell));
+      rows.add(submittedRow(r, row, byCell, locale));
     }
     List<Finding> cells = r.cellFindings().stream().filter(f -> f.status() != Status.PASS || f.rule().equals(Rule.SECONDARY))
         .toList();
@@ -123,7 +137,7 @@ public final class HtmlReport {
         audits);
   }
 
-  private static Row submittedRow(ItemResult r, int row, Map<Long, List<Finding>> byCell) {
+  private static Row submittedRow(ItemResult r, int row, Map<Long, List<Finding>> byCell, Locale locale) {
     String[] values = r.table().rows().get(row);
     List<Cell> cells = new ArrayList<>(values.length);
     for (int c = 0; c < values.length; c++) {
@@ -139,7 +153,7 @@ public final class HtmlReport {
           } else {
             worst = worst.worst(f.status());
           }
-          title.append(f.rule()).append(": ").append(f.message()).append('\n');
+          title.append(ReportTexts.rule(locale, f.rule())).append(": ").append(f.message()).append('\n');
         }
         cls = worst == Status.FAIL ? "fail" : worst == Status.REVIEW ? "review" : secondary ? "secondary" : "";
       }
@@ -158,19 +172,16 @@ public final class HtmlReport {
     return new Row(row + 1, cells);
   }
 
-  private static String reasonSummary(ItemResult r) {
+  private static List<RuleCount> reasonSummary(ItemResult r) {
     Map<String, Integer> counts = new java.util.TreeMap<>();
     for (Finding f : r.findings()) {
       if (f.status() != Status.PASS) {
         counts.merge(f.rule(), 1, Integer::sum);
       }
     }
-    if (counts.isEmpty()) {
-      return "no rule fails";
-    }
-    List<String> parts = new ArrayList<>();
-    counts.forEach((k, v) -> parts.add(k + " ×" + v));
-    return String.join(", ", parts);
+    List<RuleCount> parts = new ArrayList<>();
+    counts.forEach((k, v) -> parts.add(new RuleCount(k, v)));
+    return parts;
   }
 
   private static List<Integer> rowsToShow(ItemResult r, Map<Long, List<Finding>> byCell) {

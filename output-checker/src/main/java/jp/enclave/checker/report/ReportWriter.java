@@ -22,7 +22,7 @@ import org.apache.commons.csv.CSVPrinter;
  * Writes a check into an output folder laid out as ACRO's: results.json, config.json (the risk
  * profile), the checked files,
  * suggested safe versions, checksums/NAME.txt (sha256, as SACRO-Viewer verifies them) and
- * report.html. Reads the request's files and never modifies them.
+ * the reviewer's page in English (report.html) and Japanese (report.ja.html). Reads the request's files and never modifies them.
  */
 public final class ReportWriter {
   private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -75,7 +75,10 @@ public final class ReportWriter {
     AcroResults acro = new AcroResults();
     mapper.writeValue(out.resolve("results.json").toFile(), acro.build(report, fileNames));
     mapper.writeValue(out.resolve("config.json").toFile(), acro.config(report.rules()));
-    Files.writeString(out.resolve("report.html"), new HtmlReport().render(report), StandardCharsets.UTF_8);
+    HtmlReport html = new HtmlReport();
+    for (java.util.Locale language : ReportTexts.LANGUAGES) {
+      Files.writeString(out.resolve(ReportTexts.fileName(language)), html.render(report, language), StandardCharsets.UTF_8);
+    }
     writeChecksums(out);
   }
 

@@ -60,9 +60,10 @@ class ReportTest {
     assertThat(root.path("results").path("n1").path("status").asText()).isEqualTo("review");
   }
 
-  @Test
-  void htmlIsSelfContainedAndEscapesEverything() throws Exception {
-    String html = new HtmlReport().render(check());
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"en", "ja"})
+  void htmlIsSelfContainedAndEscapesEverything(String language) throws Exception {
+    String html = new HtmlReport().render(check(), java.util.Locale.forLanguageTag(language));
     assertThat(html).contains("Content-Security-Policy").contains("default-src 'none'");
     assertThat(html).doesNotContain("<script>").contains("&lt;script&gt;alert(1)&lt;/script&gt;");
     assertThat(html).doesNotContain("u<b>1</b>").contains("u&lt;b&gt;1&lt;/b&gt;");
@@ -107,14 +108,16 @@ class ReportTest {
   }
 
   /** An attacker's values in every place the page prints them: ids in attributes, headers, cells, notes. */
-  @Test
-  void hostileValuesAreEscapedByTheTemplateEngineEverywhere() throws Exception {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"en", "ja"})
+  void hostileValuesAreEscapedByTheTemplateEngineEverywhere(String language) throws Exception {
     Path req = Files.createDirectories(dir.resolve("req3"));
     String evil = "x\" onmouseover=\"alert(1)\" '><img src=x onerror=alert(2)>`";
     Files.writeString(req.resolve("h.csv"), "\"" + evil.replace("\"", "\"\"") + "\",n\n\"<b>" + evil.replace("\"", "\"\"")
         + "</b>\",3\nok,40\n");
     ExportItem item = new ExportItem(evil, ItemType.FREQUENCY, "h.csv", null, null, List.of(), null, null, "note " + evil);
-    String html = new HtmlReport().render(OutputChecker.create().check(new ExportRequest(evil, "P1", evil, req, List.of(item))));
+    String html = new HtmlReport().render(OutputChecker.create().check(new ExportRequest(evil, "P1", evil, req, List.of(item))),
+        java.util.Locale.forLanguageTag(language));
     assertThat(html).doesNotContain("onmouseover=\"").doesNotContain("<img").doesNotContain("`").contains("&lt;b&gt;x&quot;")
         .contains("&quot; onmouseover=&quot;alert(1)&quot;").contains("&lt;img src=x onerror=alert(2)&gt;");
     try (var in = HtmlReport.class.getResourceAsStream("report.peb")) {
