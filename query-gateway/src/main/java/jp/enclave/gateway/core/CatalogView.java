@@ -86,9 +86,19 @@ public final class CatalogView {
 
   /** SQL LIKE with % and _ (Flight SQL's filter pattern, information_schema's LIKE). */
   public static boolean like(String value, String pattern) {
+    return like(value, pattern, (char) 0);
+  }
+
+  /** SQL LIKE where {@code escape} (0: none) makes the next character literal (JDBC's {@code \\_}). */
+  public static boolean like(String value, String pattern, char escape) {
     StringBuilder regex = new StringBuilder();
-    for (char c : pattern.toCharArray()) {
-      regex.append(c == '%' ? ".*" : c == '_' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
+    for (int i = 0; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
+      if (escape != 0 && c == escape && i + 1 < pattern.length()) {
+        regex.append(java.util.regex.Pattern.quote(String.valueOf(pattern.charAt(++i))));
+      } else {
+        regex.append(c == '%' ? ".*" : c == '_' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
+      }
     }
     return value.matches(regex.toString());
   }
