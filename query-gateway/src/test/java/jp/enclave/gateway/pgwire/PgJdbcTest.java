@@ -2,6 +2,8 @@ package jp.enclave.gateway.pgwire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static jp.enclave.gateway.GatewayFixture.rows;
+import static jp.enclave.gateway.GatewayFixture.strings;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -58,31 +60,6 @@ class PgJdbcTest {
     p.setProperty("sslmode", "disable");
     p.setProperty("connectTimeout", "30");
     return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + f.server.port() + "/" + TestHome.PROJECT, p);
-  }
-
-  private static List<String> rows(ResultSet rs) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (rs) {
-      int n = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        StringBuilder b = new StringBuilder();
-        for (int k = 1; k <= n; k++) {
-          b.append(rs.getString(k)).append('\t');
-        }
-        out.add(b.toString());
-      }
-    }
-    return out;
-  }
-
-  private static List<String> column(ResultSet rs, String name) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (rs) {
-      while (rs.next()) {
-        out.add(rs.getString(name));
-      }
-    }
-    return out;
   }
 
   @Test
@@ -158,15 +135,15 @@ class PgJdbcTest {
     try (Connection c = connect(remote, PW)) {
       DatabaseMetaData md = c.getMetaData();
       List<String> all = new ArrayList<>(new TreeSet<>(f.gateway.catalog().tables().keySet()));
-      assertThat(column(md.getTables(null, null, "%", null), "TABLE_NAME")).isEqualTo(all);
-      assertThat(column(md.getTables(null, "public", null, new String[] {"TABLE", "VIEW"}), "TABLE_NAME")).isEqualTo(all);
-      assertThat(column(md.getTables(null, null, "%", new String[] {"VIEW", "SYSTEM TABLE"}), "TABLE_NAME")).isEmpty();
-      assertThat(column(md.getTables(null, null, "lab\\_result", new String[] {"TABLE"}), "TABLE_TYPE"))
+      assertThat(strings(md.getTables(null, null, "%", null), "TABLE_NAME")).isEqualTo(all);
+      assertThat(strings(md.getTables(null, "public", null, new String[] {"TABLE", "VIEW"}), "TABLE_NAME")).isEqualTo(all);
+      assertThat(strings(md.getTables(null, null, "%", new String[] {"VIEW", "SYSTEM TABLE"}), "TABLE_NAME")).isEmpty();
+      assertThat(strings(md.getTables(null, null, "lab\\_result", new String[] {"TABLE"}), "TABLE_TYPE"))
           .containsExactly("TABLE");
-      assertThat(column(md.getTables(null, "pg_catalog", "%", null), "TABLE_NAME")).isEmpty();
-      assertThat(column(md.getSchemas(), "TABLE_SCHEM")).containsExactly("public");
-      assertThat(column(md.getSchemas(null, "pg%"), "TABLE_SCHEM")).isEmpty();
-      assertThat(column(md.getCatalogs(), "TABLE_CAT")).containsExactly(TestHome.PROJECT);
+      assertThat(strings(md.getTables(null, "pg_catalog", "%", null), "TABLE_NAME")).isEmpty();
+      assertThat(strings(md.getSchemas(), "TABLE_SCHEM")).containsExactly("public");
+      assertThat(strings(md.getSchemas(null, "pg%"), "TABLE_SCHEM")).isEmpty();
+      assertThat(strings(md.getCatalogs(), "TABLE_CAT")).containsExactly(TestHome.PROJECT);
 
       List<String> expected = new ArrayList<>();
       f.gateway.catalog().tables().get("patient").columns().values().forEach(col -> expected.add(col.name()));
@@ -182,15 +159,15 @@ class PgJdbcTest {
         }
         assertThat(names).isEqualTo(expected);
       }
-      assertThat(column(md.getColumns(null, null, "patient", "birth%"), "COLUMN_NAME")).containsExactly("birth_date");
+      assertThat(strings(md.getColumns(null, null, "patient", "birth%"), "COLUMN_NAME")).containsExactly("birth_date");
 
-      List<String> types = column(md.getTypeInfo(), "TYPE_NAME");
+      List<String> types = strings(md.getTypeInfo(), "TYPE_NAME");
       assertThat(types).contains("int4", "int8", "numeric", "float8", "text", "varchar", "bool", "date", "timestamp");
       assertThat(types).doesNotContain("bytea", "json", "pg_class");
-      assertThat(column(md.getPrimaryKeys(null, "public", "patient"), "COLUMN_NAME")).isEmpty();
-      assertThat(column(md.getImportedKeys(null, "public", "diagnosis"), "PKTABLE_NAME")).isEmpty();
-      assertThat(column(md.getExportedKeys(null, "public", "patient"), "FKTABLE_NAME")).isEmpty();
-      assertThat(column(md.getIndexInfo(null, "public", "patient", false, true), "INDEX_NAME")).isEmpty();
+      assertThat(strings(md.getPrimaryKeys(null, "public", "patient"), "COLUMN_NAME")).isEmpty();
+      assertThat(strings(md.getImportedKeys(null, "public", "diagnosis"), "PKTABLE_NAME")).isEmpty();
+      assertThat(strings(md.getExportedKeys(null, "public", "patient"), "FKTABLE_NAME")).isEmpty();
+      assertThat(strings(md.getIndexInfo(null, "public", "patient", false, true), "INDEX_NAME")).isEmpty();
       // The type of a result column outside pgjdbc's built-in list (interval) is asked for by OID.
       try (Statement s = c.createStatement();
            ResultSet rs = s.executeQuery("SELECT max(birth_date) - min(birth_date) AS span, INTERVAL '2 days' AS i FROM patient")) {
@@ -205,10 +182,10 @@ class PgJdbcTest {
   void metadataNeverShowsColumnsTheSessionMayNotRead() throws Exception {
     try (Connection c = connect(remote, PW)) {
       DatabaseMetaData md = c.getMetaData();
-      List<String> notes = column(md.getColumns(null, null, "clinical_note", "%"), "COLUMN_NAME");
+      List<String> notes = strings(md.getColumns(null, null, "clinical_note", "%"), "COLUMN_NAME");
       assertThat(notes).isNotEmpty().doesNotContain("text");
-      assertThat(column(md.getColumns(null, null, "clinical_note", "text"), "COLUMN_NAME")).isEmpty();
-      assertThat(column(md.getColumns(null, null, "%", "%"), "COLUMN_NAME")).doesNotContain("text");
+      assertThat(strings(md.getColumns(null, null, "clinical_note", "text"), "COLUMN_NAME")).isEmpty();
+      assertThat(strings(md.getColumns(null, null, "%", "%"), "COLUMN_NAME")).doesNotContain("text");
       // Numbered among the visible columns: no gap betrays the hidden one.
       try (ResultSet rs = md.getColumns(null, null, "clinical_note", null)) {
         int n = 0;
@@ -220,7 +197,7 @@ class PgJdbcTest {
     assertThat(f.audit("catalog.listed", d -> d.path("call").asText().equals("pgwire JDBC getColumns")
         && d.path("hiddenColumns").path("clinical_note").toString().contains("text"))).isNotEmpty();
     try (Connection c = connect(onsite, PW)) {
-      assertThat(column(c.getMetaData().getColumns(null, null, "clinical_note", "%"), "COLUMN_NAME")).contains("text");
+      assertThat(strings(c.getMetaData().getColumns(null, null, "clinical_note", "%"), "COLUMN_NAME")).contains("text");
     }
   }
 
@@ -229,12 +206,12 @@ class PgJdbcTest {
     try (Connection c = connect(remote, PW)) {
       DatabaseMetaData md = c.getMetaData();
       // Another project's catalog: pgjdbc asks nothing of it, the gateway knows only its own project.
-      assertThat(column(md.getTables(TestHome.OTHER_PROJECT, null, "%", null), "TABLE_NAME")).isEmpty();
-      assertThat(column(md.getTables(null, null, "%", null), "TABLE_CAT")).containsOnly(TestHome.PROJECT);
+      assertThat(strings(md.getTables(TestHome.OTHER_PROJECT, null, "%", null), "TABLE_NAME")).isEmpty();
+      assertThat(strings(md.getTables(null, null, "%", null), "TABLE_CAT")).containsOnly(TestHome.PROJECT);
       for (String name : List.of("duckdb_tables", "duckdb_columns", "sqlite_master", "information_schema", "pg_class",
           "x' OR '1'='1", "%' OR relname LIKE '%")) {
-        assertThat(column(md.getTables(null, null, name, null), "TABLE_NAME")).as(name).isEmpty();
-        assertThat(column(md.getColumns(null, null, name, null), "COLUMN_NAME")).as(name).isEmpty();
+        assertThat(strings(md.getTables(null, null, name, null), "TABLE_NAME")).as(name).isEmpty();
+        assertThat(strings(md.getColumns(null, null, name, null), "COLUMN_NAME")).as(name).isEmpty();
       }
     }
   }
