@@ -123,6 +123,10 @@ class PgJdbcTest {
             java.util.Calendar.getInstance(java.util.TimeZone.getTimeZone("Asia/Tokyo")));
         assertThatThrownBy(ts::executeQuery).isInstanceOf(PSQLException.class).hasMessageContaining("GW-PARAMETER-TYPE")
             .hasMessageContaining("UTC offset +09");
+        // A LocalDateTime goes as a typed timestamp without zone, whatever the client's time zone.
+        ts.setObject(1, java.time.LocalDateTime.of(2000, 1, 1, 0, 0));
+        assertThat(rows(ts.executeQuery())).isEqualTo(TestHome.rawRows(f.gateway,
+            "SELECT count(*) FROM patient WHERE birth_date < TIMESTAMP '2000-01-01 00:00:00'"));
       }
       try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
         assertThat(rs.next()).isTrue();
