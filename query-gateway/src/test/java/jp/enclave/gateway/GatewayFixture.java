@@ -24,9 +24,9 @@ import org.apache.arrow.memory.RootAllocator;
  * What every front end's test fixture holds: one project's gateway over the pseudonymizer's test
  * extract, its audit trail in a fresh folder (read back by the tests, verified on close), a key
  * that signs session tokens, and an allocator. Front ends add their server and clients and close
- * them before {@link #close()}.
+ * them before {@link #close()}; core tests use it as it is.
  */
-public abstract class GatewayFixture implements AutoCloseable {
+public class GatewayFixture implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public final RootAllocator allocator = new RootAllocator();
@@ -38,7 +38,7 @@ public abstract class GatewayFixture implements AutoCloseable {
   private boolean closed;
 
   /** {@code auditWait}: how long {@link #awaitAudit} waits (a first query starts a worker). */
-  protected GatewayFixture(String prefix, String project, GatewayConfig config, Duration auditWait) {
+  public GatewayFixture(String prefix, String project, GatewayConfig config, Duration auditWait) {
     try {
       dir = Files.createTempDirectory(prefix);
       auditFile = dir.resolve("audit.jsonl");
