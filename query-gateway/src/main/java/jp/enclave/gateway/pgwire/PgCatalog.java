@@ -25,9 +25,11 @@ import jp.enclave.policies.Decision;
  * text ever reaches.
  *
  * <p>Each question is a text a real client sends (captured from psql 15 against PostgreSQL 14,
- * RPostgreSQL 0.7 and psycopg 3.1, see the README), matched token by token: whitespace, case and
- * comments do not matter, string and number literals must be those of the client's text except at
- * the marked slots ({@code '?'} or {@code $0}), whose values are the question's arguments. Any
+ * RPostgreSQL 0.7 and psycopg 3.1, see the README; pgjdbc 42.7's in {@link PgJdbcTexts}), matched
+ * token by token: whitespace, case and comments do not matter, string and number literals must be
+ * those of the client's text except at the marked slots ({@code '?'}, {@code '?name'} or
+ * {@code $0}), whose values are the question's arguments. pgjdbc appends a fragment per argument
+ * it was given, so a question may have optional parts and repeated choices ({@link Part}). Any
  * other text that touches pg_catalog or information_schema goes to the core and is refused there
  * ({@code GW-SYSTEM-CATALOG}). The table below is the whole allowlist.
  */
@@ -285,12 +287,12 @@ final class PgCatalog {
         col("FKTABLE_SCHEM", Type.NAME), col("FKTABLE_NAME", Type.NAME), col("FKCOLUMN_NAME", Type.NAME),
         col("KEY_SEQ", Type.INT4), col("UPDATE_RULE", Type.INT4), col("DELETE_RULE", Type.INT4),
         col("FK_NAME", Type.NAME), col("PK_NAME", Type.NAME), col("DEFERRABILITY", Type.INT4));
-    for (String order : List.of(PgJdbcTexts.FOREIGN_KEYS_BY_PK, PgJdbcTexts.FOREIGN_KEYS_BY_FK)) {
-      add(order == PgJdbcTexts.FOREIGN_KEYS_BY_PK ? "JDBC getImportedKeys" : "JDBC getExportedKeys",
-          List.of(run(PgJdbcTexts.FOREIGN_KEYS), opt(PgJdbcTexts.FOREIGN_KEYS_PK_SCHEMA),
-              opt(PgJdbcTexts.FOREIGN_KEYS_PK_TABLE), opt(PgJdbcTexts.FOREIGN_KEYS_FK_SCHEMA),
-              opt(PgJdbcTexts.FOREIGN_KEYS_FK_TABLE), run(order)), (a, args) -> empty(foreignKeys));
-    }
+    List<Part> keyFilters = List.of(opt(PgJdbcTexts.FOREIGN_KEYS_PK_SCHEMA), opt(PgJdbcTexts.FOREIGN_KEYS_PK_TABLE),
+        opt(PgJdbcTexts.FOREIGN_KEYS_FK_SCHEMA), opt(PgJdbcTexts.FOREIGN_KEYS_FK_TABLE));
+    add("JDBC getImportedKeys", concat(run(PgJdbcTexts.FOREIGN_KEYS), keyFilters, run(PgJdbcTexts.FOREIGN_KEYS_BY_PK)),
+        (a, args) -> empty(foreignKeys));
+    add("JDBC getExportedKeys", concat(run(PgJdbcTexts.FOREIGN_KEYS), keyFilters, run(PgJdbcTexts.FOREIGN_KEYS_BY_FK)),
+        (a, args) -> empty(foreignKeys));
     add("JDBC max_index_keys", PgJdbcTexts.MAX_INDEX_KEYS, (a, args) -> new PgResult.Fixed(
         List.of(col("setting", Type.TEXT)), List.<Object[]>of(new Object[] {"32"})));
     add("JDBC getIndexInfo", List.of(run(PgJdbcTexts.INDEX_INFO), opt(PgJdbcTexts.KEYS_SCHEMA),
@@ -379,6 +381,14 @@ final class PgCatalog {
       }
     }
     return new Run(tokens, slots);
+  }
+
+  private static List<Part> concat(Part first, List<Part> middle, Part last) {
+    List<Part> all = new ArrayList<>();
+    all.add(first);
+    all.addAll(middle);
+    all.add(last);
+    return all;
   }
 
   private static Opt opt(String flag, Part... parts) {
