@@ -29,6 +29,24 @@ class PgTablesTest {
   }
 
   @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {"lab_result|lab_result|true", "lab_result|lab%|true", "lab_result|%result|true",
+      "lab_result|lab_resul_|true", "lab_result|lab\\_result|true", "labxresult|lab\\_result|false",
+      "labxresult|lab_result|true", "lab_result|%|true", "lab_result|%%|true", "lab_result|LAB%|false",
+      "patient|pat|false", "patient|patient_|false", "a%b|a\\%b|true", "axb|a\\%b|false", "a\\b|a\\\\b|true",
+      "patient|patient\\|false"})
+  void jdbcPatternsAreLikeWithBackslashEscape(String value, String pattern, boolean matches) {
+    assertThat(jp.enclave.gateway.core.CatalogView.like(value, pattern, '\\')).isEqualTo(matches);
+  }
+
+  @org.junit.jupiter.api.Test
+  void aPathologicalPatternCostsLinearTime() {
+    String pattern = "%a".repeat(5_000) + "b";
+    long t0 = System.nanoTime();
+    assertThat(jp.enclave.gateway.core.CatalogView.like("a".repeat(60), pattern, '\\')).isFalse();
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0)).isLessThan(java.time.Duration.ofSeconds(1));
+  }
+
+  @ParameterizedTest
   @EnumSource(GatewayRefusal.Kind.class)
   void everyRefusalKindHasASqlState(GatewayRefusal.Kind kind) {
     assertThat(PgError.BY_KIND.get(kind)).matches("[0-9A-Z]{5}");
