@@ -456,6 +456,12 @@ final class PgCatalog {
     }
     Many many = (Many) part;
     Rest again = (a, m) -> a == at ? null : parts(parts, pi, actual, n, a, m, rest);
+    String taken = args.get(many.name());
+    // A client names each choice once: more repetitions than choices is not a client's text
+    // (and would let a long message recurse deep).
+    if (taken != null && taken.split(",").length >= many.choices().size()) {
+      return next.at(at, args);
+    }
     for (Map.Entry<String, List<Part>> choice : many.choices().entrySet()) {
       Map<String, String> m = new LinkedHashMap<>(args);
       m.merge(many.name(), choice.getKey(), (x, y) -> x + "," + y);

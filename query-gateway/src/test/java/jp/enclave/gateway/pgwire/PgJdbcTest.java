@@ -241,6 +241,12 @@ class PgJdbcTest {
             .satisfies(e -> assertThat(((PSQLException) e).getSQLState()).isIn("42501", "42601", "42P01", "42703"))
             .hasMessageMatching("(?s)ERROR: GW-[A-Z-]+: .*");
       }
+      // The driver's shape repeated far beyond what it sends: not answered, refused by the core.
+      String repeated = PgJdbcTexts.TABLES + PgJdbcTexts.TABLES_TYPES_OPEN
+          + (" OR ( " + PgJdbcTexts.TABLE_TYPE_CLAUSES.get("TABLE") + " ) ").repeat(5_000)
+          + PgJdbcTexts.TABLES_TYPES_CLOSE + PgJdbcTexts.TABLES_ORDER;
+      assertThatThrownBy(() -> s.executeQuery(repeated)).isInstanceOf(PSQLException.class)
+          .hasMessageMatching("(?s)ERROR: GW-[A-Z-]+: .*");
       // The genuine text is still answered on the same connection.
       assertThat(rows(s.executeQuery(tables))).hasSize(f.gateway.catalog().tables().size());
     }
