@@ -49,20 +49,11 @@ public final class TestHome {
    * values tab-joined as text, in result order: the baseline the gateway's answers must equal.
    */
   public static List<String> rawRows(jp.enclave.gateway.core.Gateway gateway, String sql) throws java.sql.SQLException {
-    List<String> out = new java.util.ArrayList<>();
     try (java.sql.Connection c = jp.enclave.gateway.core.GatewayTestAccess.raw(gateway);
         java.sql.Statement s = c.createStatement();
         java.sql.ResultSet rs = s.executeQuery(sql)) {
-      int columns = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        StringBuilder b = new StringBuilder();
-        for (int k = 1; k <= columns; k++) {
-          b.append(rs.getString(k)).append('\t');
-        }
-        out.add(b.toString());
-      }
+      return GatewayFixture.rows(rs);
     }
-    return out;
   }
 
   public static GatewayConfig config() {

@@ -86,10 +86,34 @@ public final class CatalogView {
 
   /** SQL LIKE with % and _ (Flight SQL's filter pattern, information_schema's LIKE). */
   public static boolean like(String value, String pattern) {
-    StringBuilder regex = new StringBuilder();
-    for (char c : pattern.toCharArray()) {
-      regex.append(c == '%' ? ".*" : c == '_' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
+    return like(value, pattern, (char) 0);
+  }
+
+  /**
+   * SQL LIKE where {@code escape} (0: none) makes the next character literal (JDBC's {@code \_}).
+   * Matched by dynamic programming over the value's positions, not a regular expression: the
+   * pattern comes from the client, and {@code %a%a%a…} must not cost exponential backtracking.
+   */
+  public static boolean like(String value, String pattern, char escape) {
+    // reachable[i]: the pattern read so far can end after the value's first i characters
+    boolean[] reachable = new boolean[value.length() + 1];
+    reachable[0] = true;
+    for (int p = 0; p < pattern.length(); p++) {
+      char c = pattern.charAt(p);
+      boolean literal = escape != 0 && c == escape && p + 1 < pattern.length();
+      if (literal) {
+        c = pattern.charAt(++p);
+      }
+      boolean[] next = new boolean[value.length() + 1];
+      for (int i = 0; i <= value.length(); i++) {
+        if (!literal && c == '%') {
+          next[i] = reachable[i] || (i > 0 && next[i - 1]);
+        } else if (i > 0 && reachable[i - 1]) {
+          next[i] = (!literal && c == '_') || value.charAt(i - 1) == c;
+        }
+      }
+      reachable = next;
     }
-    return value.matches(regex.toString());
+    return reachable[value.length()];
   }
 }

@@ -534,10 +534,12 @@ final class PgConnection implements Runnable {
     for (int i = 0; i < n; i++) {
       int declared = i < st.declaredTypes().length ? st.declaredTypes()[i] : 0;
       types[i] = declared == 0 ? PgTypes.Type.TEXT.oid() : declared;
-      nulls.add("NULL");
+      // An integer may stand where NULL may not (pgjdbc describes "LIMIT ?" declared int4).
+      PgTypes.Type t = PgTypes.Type.ofOid(declared);
+      nulls.add(t == PgTypes.Type.INT2 || t == PgTypes.Type.INT4 || t == PgTypes.Type.INT8 ? "0" : "NULL");
     }
     out.parameterDescription(types);
-    // The result's shape, with NULL for every parameter: planned (and audited) but never run.
+    // The result's shape, with NULL (0 for integers) for every parameter: planned (and audited) but never run.
     String sql = n == 0 ? st.sql() : PgSql.bind(st.sql(), nulls);
     try (PgResult r = statement(sql, 0)) {
       List<PgTypes.Column> columns;

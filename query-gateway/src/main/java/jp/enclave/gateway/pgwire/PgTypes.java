@@ -451,6 +451,12 @@ final class PgTypes {
       throw SqlLiterals.unsupported(parameter, "of the PostgreSQL type OID " + oid);
     }
     if (type == null) {
+      if (!binary) {
+        String dated = untypedDateTime(PgMessages.utf8(value, 0, value.length), parameter);
+        if (dated != null) {
+          return dated;
+        }
+      }
       type = Type.TEXT;
     }
     try {
@@ -495,6 +501,38 @@ final class PgTypes {
     } catch (java.nio.BufferUnderflowException | NumberFormatException | java.time.DateTimeException e) {
       throw SqlLiterals.unsupported(parameter, "not a valid " + type.sqlName() + " value");
     }
+  }
+
+  /** pgjdbc's setDate ({@code 2024-02-29 +09}) and setTimestamp ({@code 2024-02-29 12:00:00.5+00}), sent untyped. */
+  private static final java.util.regex.Pattern JDBC_DATE =
+      java.util.regex.Pattern.compile("(\\d{4}-\\d{2}-\\d{2}) [+-]\\d{2}(:\\d{2}){0,2}");
+  private static final java.util.regex.Pattern JDBC_TIMESTAMP = java.util.regex.Pattern.compile(
+      "(\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?)([+-]\\d{2}(:\\d{2}){0,2})");
+
+  /**
+   * An untyped text value in the JDBC driver's date or timestamp form as a typed literal, else
+   * null. PostgreSQL reads such a value into a date or timestamp column and drops the zone; DuckDB
+   * would not cast it at all. A date's zone does not change the date. A timestamp is taken only at
+   * offset zero (the session's TimeZone is UTC, the only one served), so no instant is shifted silently.
+   */
+  private static String untypedDateTime(String s, int parameter) {
+    try {
+      java.util.regex.Matcher d = JDBC_DATE.matcher(s);
+      if (d.matches()) {
+        return SqlLiterals.date(LocalDate.parse(d.group(1)), parameter);
+      }
+      java.util.regex.Matcher t = JDBC_TIMESTAMP.matcher(s);
+      if (t.matches()) {
+        if (!t.group(3).matches("[+-]00(:00){0,2}")) {
+          throw SqlLiterals.unsupported(parameter, "a timestamp at UTC offset " + t.group(3)
+              + " (the session's time zone is UTC: bind timestamps in UTC)");
+        }
+        return SqlLiterals.timestamp(LocalDateTime.parse(t.group(1).replace(' ', 'T')), parameter);
+      }
+    } catch (java.time.DateTimeException e) {
+      throw SqlLiterals.unsupported(parameter, "not a valid date or timestamp");
+    }
+    return null;
   }
 
   private static boolean parseBool(String s, int parameter) {

@@ -63,14 +63,15 @@ public final class GatewayBenchmark implements Callable<Integer> {
   int rounds;
   @Option(names = "--queries", split = ",", description = "run only these suite queries (names as printed)")
   List<String> only;
-  @Option(names = "--parts", split = ",", defaultValue = "per-query,stream,concurrency,pgwire,pg-fuzz",
+  @Option(names = "--parts", split = ",", defaultValue = "per-query,stream,concurrency,pgwire,pg-pull,pg-fuzz",
       description = "which measurements to run: ${COMPLETION-CANDIDATES}")
   java.util.EnumSet<Part> parts;
 
   @Option(names = "--pg-fuzz-seconds", defaultValue = "180", description = "how long to fuzz the PostgreSQL message decoder")
   long pgFuzzSeconds;
 
-  enum Part { PER_QUERY, STREAM, CONCURRENCY, PGWIRE, PG_FUZZ;
+  /** pgwire: the suite through three doors and logins/s; pg-pull: the researcher clients' large pulls. */
+  enum Part { PER_QUERY, STREAM, CONCURRENCY, PGWIRE, PG_PULL, PG_FUZZ;
     @Override
     public String toString() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -164,8 +165,9 @@ public final class GatewayBenchmark implements Callable<Integer> {
           if (parts.contains(Part.CONCURRENCY)) {
             concurrency(raw, server.port(), signing, allocator);
           }
-          if (parts.contains(Part.PGWIRE)) {
-            PgWireBenchmark.run(gateway, raw, server.port(), signing, project, allocator, SUITE, only, rounds, streamRows);
+          if (parts.contains(Part.PGWIRE) || parts.contains(Part.PG_PULL)) {
+            PgWireBenchmark.run(gateway, raw, server.port(), signing, project, allocator, SUITE, only, rounds, streamRows,
+                parts.contains(Part.PGWIRE), parts.contains(Part.PG_PULL));
           }
         }
       }

@@ -39,8 +39,8 @@ final class PgWireBenchmark {
   private PgWireBenchmark() {}
 
   static void run(Gateway gateway, Connection raw, int flightPort, KeysetHandle signing, String project,
-      BufferAllocator allocator, Map<String, String> suite, List<String> only, int rounds, long streamRows)
-      throws Exception {
+      BufferAllocator allocator, Map<String, String> suite, List<String> only, int rounds, long streamRows,
+      boolean doors, boolean pulls) throws Exception {
     TokenVerifier verifier = new TokenVerifier(SessionTokens.publicJwkSet(signing), project, Clock.systemUTC());
     SessionRegistry registry = new SessionRegistry(verifier, gateway, Clock.systemUTC());
     String sid = registry.register(SessionTokens.issue(signing, new SessionTokens.Claims("pg-bench", project, "remote",
@@ -55,9 +55,15 @@ final class PgWireBenchmark {
       client.login(sid, PW);
       FlightSqlClient sql = new FlightSqlClient(flight);
       CredentialCallOption auth = new CredentialCallOption(new BearerCredentialWriter(flightToken));
-      suite(raw, client, sql, auth, allocator, suite, only, rounds);
-      clients(raw, pg.port(), sid, allocator, streamRows);
-      connections(pg.port(), sid);
+      if (doors) {
+        suite(raw, client, sql, auth, allocator, suite, only, rounds);
+      }
+      if (pulls) {
+        clients(raw, pg.port(), sid, allocator, streamRows);
+      }
+      if (doors) {
+        connections(pg.port(), sid);
+      }
     }
   }
 
@@ -148,19 +154,19 @@ final class PgWireBenchmark {
           port = as.integer(Sys.getenv("PGPORT")), user = Sys.getenv("PGUSER"), password = Sys.getenv("PGPASSWORD"), dbname = "bench")
         t <- Sys.time(); res <- dbSendQuery(con, Sys.getenv("SQL")); n <- 0
         repeat { d <- dbFetch(res, n = 100000); if (nrow(d) == 0) break; n <- n + nrow(d) }
-        cat(n, as.numeric(difftime(Sys.time(), t, units = "secs")), "\\n")
+        cat(sprintf("%.0f %.3f\\n", n, as.numeric(difftime(Sys.time(), t, units = "secs"))))
         """;
     System.out.println();
     System.out.printf(Locale.ROOT, "pulling %,d rows x 5 cols: DuckDB Arrow export (in process) %,.0f rows/s%n", rows, rawRate);
     report("psycopg2 (text, named cursor)", rows, rawRate, client(Map.of("DSN", dsn, "SQL", sql), "/usr/bin/python3", "-c", py2));
     report("psycopg 3 (binary, named cursor)", rows, rawRate, client(Map.of("DSN", dsn, "SQL", sql), "/usr/bin/python3", "-c", py3));
-    report("R (RPostgreSQL, dbFetch 100k)", rows, rawRate, client(Map.of("PGPORT", String.valueOf(port), "PGUSER", sid,
+    report("R (RPostgreSQL, dbFetch of 100k)", rows, rawRate, client(Map.of("PGPORT", String.valueOf(port), "PGUSER", sid,
         "PGPASSWORD", PW, "SQL", sql), "/usr/bin/Rscript", "-e", r));
   }
 
   private static void report(String who, long expected, double rawRate, String out) {
     String[] v = out.trim().split("\\s+");
-    long n = Long.parseLong(v[0]);
+    long n = (long) Double.parseDouble(v[0]);
     double s = Double.parseDouble(v[1]);
     System.out.printf(Locale.ROOT, "  %-34s %,12.0f rows/s  (%.3f of DuckDB's export)%s%n", who, n / s, (n / s) / rawRate,
         n == expected ? "" : "  ROWS DIFFER: " + n);

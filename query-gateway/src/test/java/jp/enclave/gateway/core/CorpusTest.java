@@ -8,11 +8,11 @@ import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import jp.enclave.gateway.GatewayFixture;
 import jp.enclave.gateway.TestHome;
-import jp.enclave.audit.AuditLog;
-import jp.enclave.audit.AuditVerifier;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,20 +29,18 @@ import org.junit.jupiter.api.Test;
 class CorpusTest {
   private static Gateway gateway;
   private static RootAllocator allocator;
-  private static Path auditFile;
+  private static GatewayFixture fixture;
 
   @BeforeAll
-  static void open() throws Exception {
-    auditFile = Files.createTempDirectory("corpus-audit").resolve("audit.jsonl");
-    gateway = Gateway.open(TestHome.get(), TestHome.PROJECT, TestHome.config(), AuditLog.open(auditFile, false));
-    allocator = new RootAllocator();
+  static void open() {
+    fixture = new GatewayFixture("corpus-audit", TestHome.PROJECT, TestHome.config(), Duration.ofSeconds(10));
+    gateway = fixture.gateway;
+    allocator = fixture.allocator;
   }
 
   @AfterAll
   static void close() {
-    gateway.close();
-    allocator.close();
-    assertThat(AuditVerifier.verify(auditFile).ok()).isTrue();
+    fixture.close();
   }
 
   record Case(String title, String kind, String project, String sql, String expected) {}

@@ -15,9 +15,9 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import jp.enclave.gateway.GatewayFixture;
 import jp.enclave.gateway.TestHome;
 import jp.enclave.audit.AuditLog;
-import jp.enclave.audit.AuditVerifier;
 import jp.enclave.gateway.core.GatewaySession.SessionKind;
 import jp.enclave.policies.Subject;
 import org.apache.arrow.memory.RootAllocator;
@@ -28,22 +28,22 @@ import org.junit.jupiter.api.Test;
 class GatewayCoreTest {
   private static Gateway gateway;
   private static RootAllocator allocator;
+  private static GatewayFixture fixture;
   private static Path auditFile;
 
   @BeforeAll
-  static void open() throws Exception {
-    auditFile = Files.createTempDirectory("core").resolve("audit.jsonl");
-    gateway = Gateway.open(TestHome.get(), TestHome.PROJECT,
+  static void open() {
+    fixture = new GatewayFixture("core", TestHome.PROJECT,
         TestHome.config().withQueryTimeout(Duration.ofSeconds(2)).withMaxQueryChars(5_000).withMaxNodes(2_000),
-        AuditLog.open(auditFile, false));
-    allocator = new RootAllocator();
+        Duration.ofSeconds(10));
+    gateway = fixture.gateway;
+    allocator = fixture.allocator;
+    auditFile = fixture.auditFile;
   }
 
   @AfterAll
   static void close() {
-    gateway.close();
-    allocator.close();
-    assertThat(AuditVerifier.verify(auditFile).ok()).isTrue();
+    fixture.close();
   }
 
   private static GatewayRefusal refusal(GatewaySession s, String sql) {

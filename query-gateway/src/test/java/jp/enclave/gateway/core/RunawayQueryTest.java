@@ -14,8 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import jp.enclave.audit.AuditLog;
-import jp.enclave.audit.AuditVerifier;
+import jp.enclave.gateway.GatewayFixture;
 import jp.enclave.gateway.TestHome;
 import jp.enclave.gateway.core.GatewaySession.SessionKind;
 import org.apache.arrow.memory.RootAllocator;
@@ -32,23 +31,22 @@ class RunawayQueryTest {
   private static final Duration LIMIT = Duration.ofSeconds(3);
   private static Gateway gateway;
   private static RootAllocator allocator;
+  private static GatewayFixture fixture;
   private static Path auditFile;
 
   @BeforeAll
-  static void open() throws Exception {
-    auditFile = Files.createTempDirectory("runaway").resolve("audit.jsonl");
-    gateway = Gateway.open(TestHome.get(), TestHome.PROJECT,
-        TestHome.config().withQueryTimeout(LIMIT).withMemoryLimit("256MB").withMaxConcurrentQueries(4)
-            .withMaxQueriesPerUser(3).withMaxQueriesPerSession(2),
-        AuditLog.open(auditFile, false));
-    allocator = new RootAllocator();
+  static void open() {
+    fixture = new GatewayFixture("runaway", TestHome.PROJECT, TestHome.config().withQueryTimeout(LIMIT)
+        .withMemoryLimit("256MB").withMaxConcurrentQueries(4).withMaxQueriesPerUser(3).withMaxQueriesPerSession(2),
+        Duration.ofSeconds(10));
+    gateway = fixture.gateway;
+    allocator = fixture.allocator;
+    auditFile = fixture.auditFile;
   }
 
   @AfterAll
   static void close() {
-    gateway.close();
-    allocator.close();
-    assertThat(AuditVerifier.verify(auditFile).ok()).isTrue();
+    fixture.close();
   }
 
   /** replace() nested {@code levels} deep on a literal: each level makes the string ten times longer. */

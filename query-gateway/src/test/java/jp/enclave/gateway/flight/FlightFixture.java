@@ -1,25 +1,15 @@
 package jp.enclave.gateway.flight;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.crypto.tink.KeysetHandle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
-import jp.enclave.audit.AuditLog;
-import jp.enclave.audit.AuditVerifier;
-import jp.enclave.gateway.TestHome;
-import jp.enclave.gateway.core.Gateway;
+import jp.enclave.gateway.GatewayFixture;
 import jp.enclave.gateway.core.GatewayConfig;
 import jp.enclave.gateway.token.SessionTokens;
 import jp.enclave.gateway.token.TokenVerifier;
@@ -29,28 +19,19 @@ import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.auth2.BearerCredentialWriter;
 import org.apache.arrow.flight.grpc.CredentialCallOption;
 import org.apache.arrow.flight.sql.FlightSqlClient;
-import org.apache.arrow.memory.RootAllocator;
 
 /**
- * One project's gateway served over Flight SQL on loopback, with a signing key for session
- * tokens, clients as a researcher's desktop would hold them, and the audit trail to read back.
+ * One project's gateway ({@link GatewayFixture}: extract, audit trail, signing key) served over
+ * Flight SQL on loopback, with clients as a researcher's desktop would hold them.
  */
-final class FlightFixture implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  final RootAllocator allocator = new RootAllocator();
-  final Path auditFile;
-  final Gateway gateway;
+final class FlightFixture extends GatewayFixture {
   final FlightGatewayServer server;
-  final KeysetHandle signing = SessionTokens.newSigningKeyset();
   final FlightClient client;
   final FlightSqlClient sql;
-  private boolean closed;
 
   FlightFixture(String project, GatewayConfig config) {
+    super("flight", project, config, Duration.ofSeconds(10));
     try {
-      auditFile = Files.createTempDirectory("flight").resolve("audit.jsonl");
-      gateway = Gateway.open(TestHome.get(), project, config, AuditLog.open(auditFile, false));
       TokenVerifier verifier = new TokenVerifier(SessionTokens.publicJwkSet(signing), project, Clock.systemUTC());
       server = FlightGatewayServer.start(gateway, verifier, "127.0.0.1", 0, allocator);
     } catch (IOException e) {
@@ -98,60 +79,27 @@ final class FlightFixture implements AutoCloseable {
     return rows;
   }
 
-  /** Every entry of the trail so far. */
-  List<JsonNode> audit() {
-    List<JsonNode> out = new ArrayList<>();
-    try {
-      for (String line : Files.readAllLines(auditFile)) {
-        if (!line.isBlank()) {
-          out.add(JSON.readTree(line));
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out;
-  }
-
-  /** The entries of one event whose data satisfy {@code filter}. */
-  List<JsonNode> audit(String event, Predicate<JsonNode> filter) {
-    return audit().stream().filter(e -> e.path("event").asText().equals(event))
-        .map(e -> e.path("data")).filter(filter).toList();
-  }
-
-  /** Waits (up to 10 s) until the trail holds an entry of {@code event} matching {@code filter}. */
-  JsonNode awaitAudit(String event, Predicate<JsonNode> filter) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (true) {
-      List<JsonNode> found = audit(event, filter);
-      if (!found.isEmpty() || System.nanoTime() > deadline) {
-        if (found.isEmpty()) {
-          throw new AssertionError("no " + event + " entry matching the filter in " + auditFile);
-        }
-        return found.get(0);
-      }
-      Thread.sleep(20);
-    }
-  }
-
   /** The query ID of the accepted query whose text is exactly {@code sql}. */
   String acceptedId(String sqlText) throws InterruptedException {
     return awaitAudit("query.accepted", d -> d.path("sql").asText().equals(sqlText)).path("queryId").asText();
   }
 
+  private boolean closed;
+
   @Override
-  public void close() throws Exception {
+  public void close() {
     if (closed) {
       return;
     }
     closed = true;
-    client.close();
-    server.close();
-    gateway.close();
-    gateway.audit().close();
-    allocator.close();
-    if (!AuditVerifier.verify(auditFile).ok()) {
-      throw new AssertionError("the audit trail " + auditFile + " does not verify");
+    try {
+      client.close();
+      server.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while closing the Flight client and server", e);
+    } finally {
+      super.close();
     }
   }
 }

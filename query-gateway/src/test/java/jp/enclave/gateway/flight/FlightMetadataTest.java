@@ -2,6 +2,7 @@ package jp.enclave.gateway.flight;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static jp.enclave.gateway.GatewayFixture.strings;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
@@ -256,15 +257,5 @@ class FlightMetadataTest {
       }
     }
     return n;
-  }
-
-  private static List<String> strings(ResultSet rs, String column) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (rs) {
-      while (rs.next()) {
-        out.add(rs.getString(column));
-      }
-    }
-    return out;
   }
 }

@@ -29,6 +29,24 @@ class PgTablesTest {
   }
 
   @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {"lab_result|lab_result|true", "lab_result|lab%|true", "lab_result|%result|true",
+      "lab_result|lab_resul_|true", "lab_result|lab\\_result|true", "labxresult|lab\\_result|false",
+      "labxresult|lab_result|true", "lab_result|%|true", "lab_result|%%|true", "lab_result|LAB%|false",
+      "patient|pat|false", "patient|patient_|false", "a%b|a\\%b|true", "axb|a\\%b|false", "a\\b|a\\\\b|true",
+      "patient|patient\\|false"})
+  void jdbcPatternsAreLikeWithBackslashEscape(String value, String pattern, boolean matches) {
+    assertThat(jp.enclave.gateway.core.CatalogView.like(value, pattern, '\\')).isEqualTo(matches);
+  }
+
+  @org.junit.jupiter.api.Test
+  void aPathologicalPatternCostsLinearTime() {
+    String pattern = "%a".repeat(5_000) + "b";
+    long t0 = System.nanoTime();
+    assertThat(jp.enclave.gateway.core.CatalogView.like("a".repeat(60), pattern, '\\')).isFalse();
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0)).isLessThan(java.time.Duration.ofSeconds(1));
+  }
+
+  @ParameterizedTest
   @EnumSource(GatewayRefusal.Kind.class)
   void everyRefusalKindHasASqlState(GatewayRefusal.Kind kind) {
     assertThat(PgError.BY_KIND.get(kind)).matches("[0-9A-Z]{5}");
@@ -54,14 +72,17 @@ class PgTablesTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', quoteCharacter = '"', value = {"23|42|42", "20|-7|(-7)", "1700|2.50|2.50", "25|it's|'it''s'",
       "1082|2024-02-29|DATE '2024-02-29'", "1114|2024-02-29 12:34:56.5|TIMESTAMP '2024-02-29 12:34:56.500000'",
-      "16|t|TRUE", "0|日本語|'日本語'"})
+      "16|t|TRUE", "0|日本語|'日本語'", "0|1980-01-01 +00|DATE '1980-01-01'", "0|1980-01-01 +09|DATE '1980-01-01'",
+      "0|2024-01-02 03:04:05.123456+00|TIMESTAMP '2024-01-02 03:04:05.123456'", "0|2024-01-02 03:04:05-00:00|TIMESTAMP '2024-01-02 03:04:05.000000'",
+      "0|1980-01-01|'1980-01-01'", "0|1980-01-01 +00 x|'1980-01-01 +00 x'"})
   void textParametersBecomeTypedLiterals(int oid, String value, String literal) {
     assertThat(PgTypes.literal(oid, false, value.getBytes(java.nio.charset.StandardCharsets.UTF_8), 1)).isEqualTo(literal);
   }
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {"1184|2024-02-29 12:00:00+09|GW-PARAMETER-TYPE", "23|12a|GW-PARAMETER-TYPE",
-      "25|a\u0007b|GW-PARAMETER-VALUE", "701|NaN|GW-PARAMETER-TYPE", "17|x|GW-PARAMETER-TYPE"})
+      "25|a\u0007b|GW-PARAMETER-VALUE", "701|NaN|GW-PARAMETER-TYPE", "17|x|GW-PARAMETER-TYPE",
+      "0|2024-01-02 03:04:05+09|GW-PARAMETER-TYPE", "0|2024-02-30 +00|GW-PARAMETER-TYPE"})
   void parametersThatCannotBeWrittenExactlyAreRefused(int oid, String value, String code) {
     assertThatThrownBy(() -> PgTypes.literal(oid, false, value.getBytes(java.nio.charset.StandardCharsets.UTF_8), 1))
         .isInstanceOfSatisfying(GatewayRefusal.class, r -> assertThat(r.code()).isEqualTo(code));

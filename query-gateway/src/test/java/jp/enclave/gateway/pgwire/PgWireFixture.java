@@ -1,8 +1,5 @@
 package jp.enclave.gateway.pgwire;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.crypto.tink.KeysetHandle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,32 +12,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-import jp.enclave.audit.AuditLog;
-import jp.enclave.audit.AuditVerifier;
+import jp.enclave.gateway.GatewayFixture;
 import jp.enclave.gateway.TestHome;
-import jp.enclave.gateway.core.Gateway;
 import jp.enclave.gateway.core.GatewayConfig;
 import jp.enclave.gateway.token.SessionTokens;
 import jp.enclave.gateway.token.TokenVerifier;
-import org.apache.arrow.memory.RootAllocator;
 
 /**
- * One project's gateway (the pseudonymizer's test extract) served over the PostgreSQL protocol
+ * One project's gateway ({@link GatewayFixture}: test extract, audit trail, signing key) served over the PostgreSQL protocol
  * on a free loopback port, sessions fed from a folder of token files as {@code serve} does, the
  * real Debian clients (psql, Python's psycopg2/psycopg, R) run as processes, and the audit trail.
  */
-final class PgWireFixture implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
+final class PgWireFixture extends GatewayFixture {
   static final String PYTHON = "/usr/bin/python3";
   static final String RSCRIPT = "/usr/bin/Rscript";
 
-  final RootAllocator allocator = new RootAllocator();
-  final Path dir;
-  final Path auditFile;
   final Path sessions;
-  final Gateway gateway;
-  final KeysetHandle signing = SessionTokens.newSigningKeyset();
   final SessionRegistry registry;
   final TokenFolder folder;
   final PgWireServer server;
@@ -53,11 +40,9 @@ final class PgWireFixture implements AutoCloseable {
   }
 
   PgWireFixture(GatewayConfig config, PgWireServer.Config serverConfig) {
+    super("pgwire", TestHome.PROJECT, config, Duration.ofSeconds(60));
     try {
-      dir = Files.createTempDirectory("pgwire");
-      auditFile = dir.resolve("audit.jsonl");
       sessions = Files.createDirectories(dir.resolve("sessions"));
-      gateway = Gateway.open(TestHome.get(), TestHome.PROJECT, config, AuditLog.open(auditFile, false));
       TokenVerifier verifier = new TokenVerifier(SessionTokens.publicJwkSet(signing), TestHome.PROJECT, Clock.systemUTC());
       registry = new SessionRegistry(verifier, gateway, Clock.systemUTC());
       folder = new TokenFolder(sessions, registry, Duration.ofMillis(200));
@@ -150,49 +135,10 @@ final class PgWireFixture implements AutoCloseable {
         "-e", script);
   }
 
-  List<JsonNode> audit() {
-    List<JsonNode> out = new ArrayList<>();
-    try {
-      for (String line : Files.readAllLines(auditFile)) {
-        if (!line.isBlank()) {
-          out.add(JSON.readTree(line));
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out;
-  }
-
-  List<JsonNode> audit(String event, Predicate<JsonNode> filter) {
-    return audit().stream().filter(e -> e.path("event").asText().equals(event))
-        .map(e -> e.path("data")).filter(filter).toList();
-  }
-
-  /** Waits (up to 60 s: a first query starts a worker, on a busy machine) for an audit entry. */
-  JsonNode awaitAudit(String event, Predicate<JsonNode> filter) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      List<JsonNode> found = audit(event, filter);
-      if (!found.isEmpty()) {
-        return found.get(0);
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("no " + event + " entry matching the filter in " + auditFile);
-      }
-      Thread.sleep(20);
-    }
-  }
-
   @Override
   public void close() {
     folder.close();
     server.close();
-    gateway.close();
-    gateway.audit().close();
-    allocator.close();
-    if (!AuditVerifier.verify(auditFile).ok()) {
-      throw new AssertionError("the audit trail " + auditFile + " does not verify");
-    }
+    super.close();
   }
 }
