@@ -22,6 +22,7 @@ import jp.enclave.server.airlock.ExportTransitions.Transition;
 import jp.enclave.server.audit.AuditTrail;
 import jp.enclave.server.registry.Project;
 import jp.enclave.server.registry.RegistryStore;
+import jp.enclave.server.sessions.SessionService;
 
 /**
  * The export airlock: researchers assemble and submit requests, the output checker runs on them
@@ -43,8 +44,16 @@ public final class AirlockService {
   private final Access access;
   private final AuditTrail audit;
   private final Clock clock;
+  private final SessionService.ProjectEnds ends;
 
   public AirlockService(AirlockStore store, RegistryStore registry, Access access, AuditTrail audit, Clock clock) {
+    this(store, registry, access, audit, clock, SessionService.ProjectEnds.NONE);
+  }
+
+  /** {@code ends}: an ended project's extract is erased, so nothing new can be assembled, checked or submitted. */
+  public AirlockService(AirlockStore store, RegistryStore registry, Access access, AuditTrail audit, Clock clock,
+      SessionService.ProjectEnds ends) {
+    this.ends = ends;
     this.store = store;
     this.registry = registry;
     this.access = access;
@@ -64,6 +73,7 @@ public final class AirlockService {
   public View create(Caller c, String projectId, String title) {
     Project p = registry.project(projectId).orElseThrow(() -> Refusals.notFound("project", projectId));
     access.requireCreateExport(c, p);
+    ends.requireNotEnded(audit, c, p.id(), "create an export request");
     if (title == null || title.isBlank() || title.length() > 200) {
       throw Refusals.invalid("export", List.of("title: 1 to 200 characters saying what the outputs are"));
     }
@@ -309,6 +319,8 @@ public final class AirlockService {
     access.requireExportAction(c, "editExport", a == Action.EDIT ? "edit the export request"
         : a == Action.SUBMIT ? "submit the export request" : "retry the check", r.id(), r.author(), project(r));
     step(c, r, a);
+    ends.requireNotEnded(audit, c, r.projectId(), a == Action.EDIT ? "edit the export request"
+        : a == Action.SUBMIT ? "submit the export request" : "retry the check");
     if (version != null && version != r.version()) {
       throw refused(c, r, a, Refusals.stale("export", r.id(), version, r.version()));
     }

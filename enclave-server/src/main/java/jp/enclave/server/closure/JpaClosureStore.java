@@ -12,6 +12,11 @@ public class JpaClosureStore implements ClosureStore {
   @PersistenceContext(unitName = "enclave")
   EntityManager em;
 
+  /** The one answer every workflow asks before touching a project: has it ended or is it ending, and why. */
+  public jp.enclave.server.sessions.SessionService.ProjectEnds ends() {
+    return projectId -> find(projectId).map(c -> c.cause() + " by " + c.requestedBy());
+  }
+
   @Override
   public Optional<Closure> find(String projectId) {
     return Optional.ofNullable(em.find(ClosureRow.class, projectId)).map(ClosureRow::toDomain);

@@ -53,8 +53,7 @@ public class DataProducers {
   @Singleton
   ProvisioningService provisioning(JpaJobStore jobs, JpaRegistryStore registry, Access access, JpaAuditTrail audit,
       Clock clock, jp.enclave.server.closure.JpaClosureStore closures) {
-    return new ProvisioningService(jobs, registry, access, audit, clock,
-        projectId -> closures.find(projectId).map(c -> c.cause() + " by " + c.requestedBy()));
+    return new ProvisioningService(jobs, registry, access, audit, clock, closures.ends());
   }
 
   @Produces

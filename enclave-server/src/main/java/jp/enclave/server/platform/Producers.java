@@ -69,8 +69,11 @@ public class Producers {
   SessionService sessions(JpaSessionStore store, JpaRegistryStore registry, Access access, JpaAuditTrail audit,
       GatewayTokens tokens, jp.enclave.server.gateways.GatewayManager gateways, Clock clock,
       jp.enclave.server.onsite.OnsiteService onsite, jp.enclave.server.closure.JpaClosureStore closures) {
-    return new SessionService(store, registry, access, audit, tokens, gateways, clock, onsite,
-        projectId -> closures.find(projectId).map(c -> c.cause() + " by " + c.requestedBy()));
+    return new SessionService(store, registry, access, audit, tokens, gateways, clock, onsite, ends(closures));
+  }
+
+  private static SessionService.ProjectEnds ends(jp.enclave.server.closure.JpaClosureStore closures) {
+    return closures.ends();
   }
 
   @Produces
@@ -127,8 +130,9 @@ public class Producers {
   @Produces
   @Singleton
   jp.enclave.server.airlock.AirlockService airlock(jp.enclave.server.airlock.JpaAirlockStore store,
-      JpaRegistryStore registry, Access access, JpaAuditTrail audit, Clock clock) {
-    return new jp.enclave.server.airlock.AirlockService(store, registry, access, audit, clock);
+      JpaRegistryStore registry, Access access, JpaAuditTrail audit, Clock clock,
+      jp.enclave.server.closure.JpaClosureStore closures) {
+    return new jp.enclave.server.airlock.AirlockService(store, registry, access, audit, clock, ends(closures));
   }
 
   @Produces
@@ -167,8 +171,10 @@ public class Producers {
   @Singleton
   jp.enclave.server.reidentification.ReidService reidentification(
       jp.enclave.server.reidentification.JpaReidStore store, jp.enclave.server.airlock.JpaAirlockStore airlock,
-      JpaRegistryStore registry, Access access, JpaAuditTrail audit, Clock clock) {
-    return new jp.enclave.server.reidentification.ReidService(store, airlock, registry, access, audit, clock);
+      JpaRegistryStore registry, Access access, JpaAuditTrail audit, Clock clock,
+      jp.enclave.server.closure.JpaClosureStore closures) {
+    return new jp.enclave.server.reidentification.ReidService(store, airlock, registry, access, audit, clock,
+        ends(closures));
   }
 
   @Produces

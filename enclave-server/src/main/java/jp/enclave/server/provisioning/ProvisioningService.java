@@ -24,6 +24,7 @@ import jp.enclave.server.provisioning.JobTransitions.Transition;
 import jp.enclave.server.registry.DataScope;
 import jp.enclave.server.registry.Project;
 import jp.enclave.server.registry.RegistryStore;
+import jp.enclave.server.sessions.SessionService;
 
 /**
  * Provisioning jobs: a steward approves a project's data scope for provisioning; the server's
@@ -44,14 +45,14 @@ public final class ProvisioningService {
   private final AuditTrail audit;
   private final Clock clock;
   /** Why a project can no longer be provisioned because it has ended or is ending (the closure package answers). */
-  private final java.util.function.Function<String, Optional<String>> ended;
+  private final SessionService.ProjectEnds ended;
 
   public ProvisioningService(JobStore jobs, RegistryStore registry, Access access, AuditTrail audit, Clock clock) {
-    this(jobs, registry, access, audit, clock, projectId -> Optional.empty());
+    this(jobs, registry, access, audit, clock, SessionService.ProjectEnds.NONE);
   }
 
   public ProvisioningService(JobStore jobs, RegistryStore registry, Access access, AuditTrail audit, Clock clock,
-      java.util.function.Function<String, Optional<String>> ended) {
+      SessionService.ProjectEnds ended) {
     this.ended = ended;
     this.jobs = jobs;
     this.registry = registry;
@@ -69,12 +70,7 @@ public final class ProvisioningService {
   public Requested request(Caller c, String projectId) {
     Project p = registry.project(projectId).orElseThrow(() -> Refusals.notFound("project", projectId));
     access.requireProvision(c, p);
-    Optional<String> over = ended.apply(p.id());
-    if (over.isPresent()) {
-      audit.record(c.subject(), "access.denied", "project/" + p.id(), Map.of("action", "provision the project",
-          "code", "project-ended", "reason", over.get()));
-      throw Refusals.projectEnded(p.id(), over.get());
-    }
+    ended.requireNotEnded(audit, c, p.id(), "provision the project");
     List<String> problems = DataScope.problems(p.id(), p.dataScope());
     if (!problems.isEmpty()) {
       throw Refusals.invalid("data-scope", problems);
@@ -117,7 +113,7 @@ public final class ProvisioningService {
     Optional<String> refusal = p.isEmpty() ? Optional.of("the project is no longer registered")
         : !scopeSha256(p.get().dataScope()).equals(j.scopeSha256())
             ? Optional.of("the project's data scope changed after this job was requested; request provisioning again")
-            : ended.apply(p.get().id()).map(why -> "the project has ended (" + why + ")")
+            : ended.why(p.get().id()).map(why -> "the project has ended (" + why + ")")
                 .or(() -> access.provisionLapse(p.get()));
     if (refusal.isPresent()) {
       move(j, Event.REFUSE, refusal.get(), null);

@@ -27,6 +27,7 @@ import jp.enclave.server.airlock.Release;
 import jp.enclave.server.audit.AuditTrail;
 import jp.enclave.server.registry.Project;
 import jp.enclave.server.registry.RegistryStore;
+import jp.enclave.server.sessions.SessionService;
 import jp.enclave.server.reidentification.ReidTransitions.Action;
 import jp.enclave.server.reidentification.ReidTransitions.Party;
 import jp.enclave.server.reidentification.ReidTransitions.Transition;
@@ -49,9 +50,20 @@ public final class ReidService {
   private final Access access;
   private final AuditTrail audit;
   private final Clock clock;
+  private final SessionService.ProjectEnds ends;
 
   public ReidService(ReidStore store, AirlockStore airlock, RegistryStore registry, Access access, AuditTrail audit,
       Clock clock) {
+    this(store, airlock, registry, access, audit, clock, SessionService.ProjectEnds.NONE);
+  }
+
+  /**
+   * {@code ends}: project end destroys the project's pseudonym key with its extract, so a request
+   * filed after it could never be answered; it is refused at filing (inspections come before the end).
+   */
+  public ReidService(ReidStore store, AirlockStore airlock, RegistryStore registry, Access access, AuditTrail audit,
+      Clock clock, SessionService.ProjectEnds ends) {
+    this.ends = ends;
     this.store = store;
     this.airlock = airlock;
     this.registry = registry;
@@ -65,6 +77,7 @@ public final class ReidService {
         .orElseThrow(() -> Refusals.notFound("submission", exportId));
     Project p = project(export.projectId());
     access.requireFileReidentification(c, p);
+    ends.requireNotEnded(audit, c, p.id(), "file a re-identification request");
     List<String> problems = new ArrayList<>();
     if (legalBasis == null || legalBasis.strip().length() < 10 || legalBasis.length() > 2000) {
       problems.add("legalBasis: 10 to 2000 characters naming the law and the case");

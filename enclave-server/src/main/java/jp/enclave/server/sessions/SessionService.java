@@ -52,12 +52,25 @@ public final class SessionService {
     this(sessions, registry, access, audit, tokens, gateways, clock, OnsiteGate.NONE);
   }
 
-  /** Why a project can no longer be used, if it has ended or is ending (the closure package answers). */
+  /**
+   * Why a project can no longer be used, if it has ended or is ending (the closure package answers).
+   * Sessions, provisioning, export requests and re-identification filings all ask it.
+   */
   @FunctionalInterface
   public interface ProjectEnds {
     ProjectEnds NONE = projectId -> java.util.Optional.empty();
 
     java.util.Optional<String> why(String projectId);
+
+    /** Refuses {@code action} on an ended or ending project, audited as {@code access.denied}. */
+    default void requireNotEnded(AuditTrail audit, Caller c, String projectId, String action) {
+      java.util.Optional<String> why = why(projectId);
+      if (why.isPresent()) {
+        audit.record(c.subject(), "access.denied", "project/" + projectId, Map.of("action", action,
+            "code", "project-ended", "reason", why.get()));
+        throw Refusals.projectEnded(projectId, why.get());
+      }
+    }
   }
 
   public SessionService(SessionStore sessions, RegistryStore registry, Access access, AuditTrail audit,
@@ -170,12 +183,7 @@ public final class SessionService {
   }
 
   private void refuseEnded(Caller c, Project p, String action) {
-    java.util.Optional<String> why = ends.why(p.id());
-    if (why.isPresent()) {
-      audit.record(c.subject(), "access.denied", "project/" + p.id(), Map.of("action", action, "code", "project-ended",
-          "reason", why.get()));
-      throw Refusals.projectEnded(p.id(), why.get());
-    }
+    ends.requireNotEnded(audit, c, p.id(), action);
   }
 
   public List<Session> mine(Caller c) {

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -62,6 +63,24 @@ class AirlockServiceTest {
       return e;
     }
     throw new AssertionError("not refused");
+  }
+
+  @Test
+  void anEndedProjectTakesNoNewRequestNoEditAndNoSubmissionAndEachRefusalIsAudited() {
+    String id = draft();
+    long version = store.rows.get(id).version();
+    AirlockService ended = new AirlockService(store, f.registryStore, f.access, f.audit, f.clock,
+        p -> "p-dm".equals(p) ? Optional.of("closed by steward") : Optional.empty());
+    int audited = f.audit.entries.size();
+    assertThat(refusal(() -> ended.create(RESEARCHER, "p-dm", "after the end")).code()).isEqualTo("project-ended");
+    assertThat(refusal(() -> ended.addItem(RESEARCHER, id, null, new AirlockService.ItemInput("t2", "table", "x.csv",
+        TABLE, null, null, null, List.of("q-18")))).code()).isEqualTo("project-ended");
+    assertThat(refusal(() -> ended.submit(RESEARCHER, id, null)).code()).isEqualTo("project-ended");
+    assertThat(store.rows).hasSize(1);
+    assertThat(store.rows.get(id).version()).isEqualTo(version);
+    assertThat(store.jobs).isEmpty();
+    assertThat(f.audit.events().subList(audited, f.audit.entries.size()))
+        .containsExactly("access.denied", "access.denied", "access.denied");
   }
 
   @Test

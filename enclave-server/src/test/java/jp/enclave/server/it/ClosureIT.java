@@ -206,6 +206,11 @@ class ClosureIT {
     Api.Reply provision = api().post("api/provisioning/projects/p-end", steward, key(), null);
     assertThat(provision.status()).isEqualTo(403);
     assertThat(provision.code()).isEqualTo("project-ended");
+    // Nothing new can leave an ended project either: its extract is being erased.
+    Api.Reply export = api().post("api/exports", researcher, key(), "{\"projectId\":\"p-end\",\"title\":\"after the end\"}");
+    assertThat(export.status()).isEqualTo(403);
+    assertThat(export.code()).isEqualTo("project-ended");
+    assertThat(serverAuditLike("access.denied", "project/p-end", "project-ended")).isEqualTo(3);
   }
 
   @Test

@@ -117,6 +117,20 @@ class ReidServiceTest {
   }
 
   @Test
+  void afterTheProjectEndsNothingCanBeFiledSinceItsPseudonymKeyIsDestroyed() {
+    String export = released();
+    ReidService ended = new ReidService(store, airlockStore, f.registryStore, f.access, f.audit, f.clock,
+        p -> "p-dm".equals(p) ? java.util.Optional.of("closed by steward") : java.util.Optional.empty());
+    Refusal r = refusal(() -> ended.file(INSPECTOR, export, List.of(Q1), "PMDA Act art. 69, GCP inspection"));
+    assertThat(r.code()).isEqualTo("project-ended");
+    assertThat(store.rows).isEmpty();
+    assertThat(f.audit.events().get(f.audit.events().size() - 1)).isEqualTo("access.denied");
+    // Roles are still asked first: a researcher learns nothing about the project's end.
+    assertThat(refusal(() -> ended.file(RESEARCHER, export, List.of(Q1), "PMDA Act art. 69")).code())
+        .isEqualTo("not-permitted");
+  }
+
+  @Test
   void aFailedRunIsRetriedByAnOfficer() {
     ReidRequest r = reid.file(INSPECTOR, released(), List.of(Q2), "PMDA Act art. 69, GCP inspection");
     reid.approve(OFFICER_1, r.id());
