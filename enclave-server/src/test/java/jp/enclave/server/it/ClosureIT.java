@@ -33,6 +33,11 @@ import jp.enclave.sealed.SealedStoreException;
 import jp.enclave.sealed.extract.ExtractHome;
 import jp.enclave.sealed.extract.SealedExtract;
 import org.jboss.arquillian.container.test.api.Deployment;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -300,6 +305,47 @@ class ClosureIT {
     }
     Api.Reply all = api().get("api/closures", steward);
     assertThat(all.body().size()).isEqualTo(2);
+  }
+
+  @Test
+  @Order(6)
+  void aStewardEndsAProjectInThePortalAndTheClosuresPageShowsEachCertificate() throws Exception {
+    assertThat(register("p-end-ui", TODAY.minusDays(10), TODAY.plusDays(100)).status()).isEqualTo(201);
+    String portal = Api.local(base);
+    WebDriver d = Browsers.open("ja");
+    try {
+      Browsers.signIn(d, portal + "portal/registry.xhtml", Accounts.STEWARD, "closure-01-steward");
+      String row = "//table[@id='projects']/tbody/tr[td[1][normalize-space()='p-end-ui']]";
+      new Select(d.findElement(By.xpath(row + "//select[contains(@id,':cause')]"))).selectByValue("approval-withdrawn");
+      d.findElement(By.xpath(row + "//input[contains(@id,':reason')]")).sendKeys("倫理審査委員会が承認を取り消した");
+      Browsers.shot(d, "closure-02-end-form");
+      d.findElement(By.xpath(row + "//input[contains(@id,':close')]")).click();
+      // The button asks before it ends anything: the end cannot be undone.
+      Browsers.await(d, 10).until(ExpectedConditions.alertIsPresent()).accept();
+      Browsers.await(d, 60).until(ExpectedConditions.presenceOfElementLocated(By.id("messages")));
+      Browsers.shot(d, "closure-03-ended-in-registry");
+
+      JsonNode ended = awaitEnded("p-end-ui", Duration.ofMinutes(2));
+      assertThat(ended.path("cause").asText()).isEqualTo("approval-withdrawn");
+      assertThat(ended.path("reason").asText()).isEqualTo("倫理審査委員会が承認を取り消した");
+      assertThat(ended.path("requestedBy").asText()).isNotEqualTo("system");
+
+      d.get(portal + "portal/closures.xhtml");
+      WebElement mine = Browsers.await(d, 60).until(ExpectedConditions.presenceOfElementLocated(By.id("closure-p-end-ui")));
+      assertThat(mine.getText()).contains("終了", "倫理審査委員会が承認を取り消した", "削除証明書");
+      assertThat(mine.findElement(By.className("archive-sha256")).getText())
+          .isEqualTo(ended.path("archive").path("sha256").asText());
+      // The provisioned project's certificate names the keys the holder destroyed.
+      JsonNode pEnd = api().get("api/closures/p-end", steward).body();
+      WebElement provisioned = d.findElement(By.id("closure-p-end"));
+      String keys = provisioned.findElement(By.className("keys")).getText();
+      assertThat(keys).contains(HolderHome.extractKey("p-end"), HolderHome.projectPrfKey("p-end"));
+      assertThat(provisioned.findElement(By.className("archive-sha256")).getText())
+          .isEqualTo(pEnd.path("archive").path("sha256").asText());
+      Browsers.shot(d, "closure-04-certificates");
+    } finally {
+      d.quit();
+    }
   }
 
   private JsonNode awaitEnded(String project, Duration timeout) throws Exception {
