@@ -27,9 +27,12 @@ import jp.enclave.server.launcher.PayaraServer;
  * Requests per second and latency percentiles of the main API calls under concurrent clients on
  * loopback, against the real stack (embedded PostgreSQL, Keycloak, Payara Micro with the WAR).
  * Baseline in the same run: Payara's own liveness endpoint (no application code, no database).
- * Also: the identity provider's token grant (password + TOTP) and book-to-open of a session.
+ * Also: the identity provider's token grant (password + TOTP) and book-to-open of a session, the
+ * managed gateway's figures ({@link GatewayFigures}) and login to the portal in headless Chromium
+ * ({@link LoginFigures}).
  *
- * <pre>./enclave bench enclave-server [--clients 50] [--seconds 15]</pre>
+ * <pre>./enclave bench enclave-server [--clients 50] [--seconds 15] [--gateway-rounds 20]
+ *     [--login-rounds 20] [--totp-rounds 10]</pre>
  */
 public final class ServerBenchmark {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -39,8 +42,11 @@ public final class ServerBenchmark {
     int seconds = arg(args, "--seconds", 15);
     Path dir = Files.createTempDirectory("enclave-bench");
     Path target = Path.of(System.getProperty("enclave.target", "enclave-server/target"));
-    int port = 18380;
+    // Free ports: other builds on the machine may run their own servers.
+    int port = freePort();
     int rounds = arg(args, "--gateway-rounds", 20);
+    int loginRounds = arg(args, "--login-rounds", 20);
+    int totpRounds = arg(args, "--totp-rounds", 10);
     // The managed gateway serves a real extract the data holder's pipeline provisions and exports.
     Path gatewayHome = dir.resolve("gateway");
     GatewayFigures.provision(dir.resolve("holder"), gatewayHome, "p-bench");
@@ -48,7 +54,7 @@ public final class ServerBenchmark {
         "enclave.gateways.home", gatewayHome.toString(), "enclave.gateways.server-url", "http://127.0.0.1:" + port + "/",
         "enclave.gateways.stop-grace-seconds", "1", "enclave.gateways.options", "--memory-limit 1GB --max-workers 2");
     try (Database db = Database.Embedded.start(dir.resolve("pg"));
-        IdentityProvider idp = IdentityProvider.Keycloak.start(target.resolve("keycloak-26.7.3"), 18381, dir);
+        IdentityProvider idp = IdentityProvider.Keycloak.start(target.resolve("keycloak-26.7.3"), freePort(), dir);
         PayaraServer server = PayaraServer.start(target.resolve("payara-micro.jar"), target.resolve("enclave-server.war"),
             port, PayaraServer.properties(db, idp, gateways), dir)) {
       String base = "http://localhost:" + port + "/";
@@ -80,6 +86,10 @@ public final class ServerBenchmark {
         send(post(base + "api/sessions/" + id + "/end", researcher, "{}"));
       }
       new GatewayFigures(base, researcher, steward, rounds).run();
+      // Before the load runs, so Keycloak's and Payara's figures are not those of a saturated JVM.
+      LoginFigures login = new LoginFigures(base);
+      login.run(Accounts.RESEARCHER, loginRounds);
+      login.run(Accounts.STEWARD, totpRounds);
 
       Result baseline = run("GET /health/live (baseline)", clients, seconds,
           i -> HttpRequest.newBuilder(URI.create(base + "health/live")).GET().build());
@@ -173,6 +183,12 @@ public final class ServerBenchmark {
     long[] s = v.clone();
     Arrays.sort(s);
     return s[s.length / 2];
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    }
   }
 
   private static int arg(String[] args, String name, int dflt) {

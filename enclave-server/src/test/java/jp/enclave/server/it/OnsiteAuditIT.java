@@ -91,8 +91,8 @@ class OnsiteAuditIT {
     return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("enclave.war")));
   }
 
-  private Api api() {
-    return new Api(base);
+  private Api api() throws Exception {
+    return Api.ofDeployment(base);
   }
 
   private static String key() {
@@ -218,7 +218,7 @@ class OnsiteAuditIT {
 
   /** An HTTP/1.0 POST from a chosen loopback source address (127.0.0.2 is another machine to the server). */
   private String fromAddress(String local, String path, String token, Map<String, String> headers) throws Exception {
-    URI u = URI.create(Api.local(base) + path);
+    URI u = URI.create(Api.deployed(base) + path);
     try (Socket s = new Socket(InetAddress.getByName("127.0.0.1"), u.getPort(), InetAddress.getByName(local), 0)) {
       StringBuilder req = new StringBuilder("POST " + u.getRawPath() + " HTTP/1.0\r\nHost: localhost:" + u.getPort()
           + "\r\nAuthorization: Bearer " + token + "\r\nIdempotency-Key: " + key()
@@ -267,7 +267,7 @@ class OnsiteAuditIT {
     Path tokenFile = Files.createTempFile("auditor", ".token");
     Files.writeString(tokenFile, auditor);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int rc = AuditCli.run(new String[] {"search", "--server", Api.local(base), "--token-file", tokenFile.toString(),
+    int rc = AuditCli.run(new String[] {"search", "--server", Api.deployed(base), "--token-file", tokenFile.toString(),
         "--event", "query.refused"}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
     assertThat(rc).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8).lines()).hasSize(4).allMatch(l -> l.contains("gateways/p-onsite#"));
@@ -316,7 +316,7 @@ class OnsiteAuditIT {
     Path tokenFile = Files.createTempFile("auditor", ".token");
     Files.writeString(tokenFile, auditor);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int rc = AuditCli.run(new String[] {"verify", "--server", Api.local(base), "--token-file", tokenFile.toString()},
+    int rc = AuditCli.run(new String[] {"verify", "--server", Api.deployed(base), "--token-file", tokenFile.toString()},
         new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
     assertThat(rc).isEqualTo(1);
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("gateways/p-onsite\tTRUNCATED", "holder\tDIVERGED");
@@ -407,7 +407,7 @@ class OnsiteAuditIT {
   @Test
   @Order(9)
   void inTheBrowserStaffCheckAVisitorInTheAuditorSeesTrailsAndAlertsAndSignsOut() throws Exception {
-    String base = Api.local(this.base);
+    String base = Api.deployed(this.base);
     WebDriver visitor = browser("ja");
     WebDriver desk = browser("ja");
     WebDriver audit = browser("en");
