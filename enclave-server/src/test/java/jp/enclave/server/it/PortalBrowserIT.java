@@ -30,6 +30,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -301,12 +302,18 @@ class PortalBrowserIT {
     await(steward).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#messages .error")));
     assertThat(steward.findElement(By.id("messages")).getText()).contains("理由");
     assertThat(steward.findElement(row).getText()).contains("利用中");
-    shot(steward, "08-revoke-without-reason");
+    shotOf(steward, "revoke", "08-revoke-without-reason");
     type(steward, "revoke:reason", REASON);
-    shot(steward, "08a-revoke-reason");
+    shotOf(steward, "revoke", "08a-revoke-reason");
     submit(steward, "revoke:sessions:0:revoke", "失効させました");
     assertThat(steward.findElement(row).getText()).contains(REASON);
-    shot(steward, "09-revoked");
+    shotOf(steward, "revoke", "09-revoked");
+  }
+
+  /** A screenshot with the element in view (the registry's session list is below the forms). */
+  private static void shotOf(WebDriver d, String id, String name) throws Exception {
+    ((JavascriptExecutor) d).executeScript("arguments[0].scrollIntoView(true)", d.findElement(By.id(id)));
+    shot(d, name);
   }
 
   private static long count(String jdbc) throws SQLException {
