@@ -12,7 +12,6 @@ import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -190,12 +189,10 @@ public class GatewayManager implements Gateways {
   }
 
   /** The server's own base URL as the gateways reach it (configured, else learnt from a request, on loopback). */
-  void learnServerUrl(URI requestBase) {
-    if (learntServerUrl == null && requestBase.getPort() > 0) {
-      // The API's base is <context root>/api/: the gateway resolves api/... against the context root.
-      String path = requestBase.getPath() == null ? "/" : requestBase.getPath();
-      path = path.replaceFirst("api/?$", "");
-      learntServerUrl = "http://127.0.0.1:" + requestBase.getPort() + (path.startsWith("/") ? path : "/" + path);
+  void learnServerUrl(int localPort, String contextPath) {
+    if (learntServerUrl == null && localPort > 0) {
+      // The gateway resolves api/... against the context root.
+      learntServerUrl = "http://127.0.0.1:" + localPort + contextPath + "/";
     }
   }
 

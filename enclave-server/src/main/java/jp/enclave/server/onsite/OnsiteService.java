@@ -41,9 +41,28 @@ public final class OnsiteService implements SessionService.OnsiteGate {
   private final AuditTrail audit;
   private final Clock clock;
   private final Supplier<Presence> presence;
+  private final SessionEnd sessions;
+
+  /**
+   * What a check-out asks of the sessions package: end the visitor's booked or open onsite
+   * sessions of the project, each audited with the reason; answers the ended sessions' ids.
+   * (A port, not {@code SessionService} itself: that service asks this one {@link #admits}.)
+   */
+  @FunctionalInterface
+  public interface SessionEnd {
+    SessionEnd NONE = (by, subject, projectId, reason) -> List.of();
+
+    List<String> endOnsite(Caller by, String subject, String projectId, String reason);
+  }
 
   public OnsiteService(OnsiteStore store, RegistryStore registry, Access access, ServerPolicies policies,
       AuditTrail audit, Clock clock, Supplier<Presence> presence) {
+    this(store, registry, access, policies, audit, clock, presence, SessionEnd.NONE);
+  }
+
+  public OnsiteService(OnsiteStore store, RegistryStore registry, Access access, ServerPolicies policies,
+      AuditTrail audit, Clock clock, Supplier<Presence> presence, SessionEnd sessions) {
+    this.sessions = sessions;
     this.store = store;
     this.registry = registry;
     this.access = access;
@@ -190,7 +209,11 @@ public final class OnsiteService implements SessionService.OnsiteGate {
     Project p = registry.project(v.projectId()).orElseThrow(() -> Refusals.notFound("project", v.projectId()));
     access.check(c, "check a visitor out", "visit/" + v.id(),
         (a, now) -> policies.mayCheckIn(a, v.id(), v.subject(), Access.term(p), now));
-    return move(c, v, t, null, null);
+    // A visitor who has left the room must not leave a session running at the terminal: it ends
+    // now (in this transaction, each ending audited with why), not when its token lapses.
+    List<String> ended = sessions.endOnsite(c, v.subject(), v.projectId(),
+        "checked out at the onsite desk (visit " + v.id() + ")");
+    return move(c, v, t, null, null, Map.of("endedSessions", ended));
   }
 
   public Visit cancel(Caller c, String visitId) {
@@ -267,6 +290,10 @@ public final class OnsiteService implements SessionService.OnsiteGate {
   }
 
   private Visit move(Caller c, Visit v, Transition t, String terminalId, String document) {
+    return move(c, v, t, terminalId, document, Map.of());
+  }
+
+  private Visit move(Caller c, Visit v, Transition t, String terminalId, String document, Map<String, Object> more) {
     Visit moved = v.moved(t.to(), c.subject(), clock.instant(), terminalId, document);
     store.update(moved);
     Map<String, Object> detail = new LinkedHashMap<>();
@@ -277,6 +304,7 @@ public final class OnsiteService implements SessionService.OnsiteGate {
       detail.put("terminal", terminalId);
       detail.put("identityDocument", document);
     }
+    detail.putAll(more);
     audit.record(c.subject(), t.auditEvent(), "visit/" + v.id(), detail);
     return store.visit(v.id()).orElseThrow();
   }

@@ -114,8 +114,10 @@ public class Producers {
   @Singleton
   jp.enclave.server.onsite.OnsiteService onsite(jp.enclave.server.onsite.JpaOnsiteStore store,
       JpaRegistryStore registry, Access access, ServerPolicies policies, JpaAuditTrail audit, Clock clock,
-      jp.enclave.server.onsite.RequestPresence presence) {
-    return new jp.enclave.server.onsite.OnsiteService(store, registry, access, policies, audit, clock, presence::get);
+      jp.enclave.server.onsite.RequestPresence presence, jakarta.enterprise.inject.Instance<SessionService> sessions) {
+    // Looked up at check-out: the session service itself asks this one whether a terminal admits a caller.
+    return new jp.enclave.server.onsite.OnsiteService(store, registry, access, policies, audit, clock, presence::get,
+        (by, subject, project, reason) -> sessions.get().endOnsite(by, subject, project, reason));
   }
 
   /** The enclave home: configured, or the folder above the server's keys (the launcher's layout). */

@@ -151,6 +151,22 @@ public final class SessionService {
   }
 
   /**
+   * Ends the visitor's booked or open onsite sessions of a project when they are checked out
+   * (called by the onsite desk's check-out, which the policies have already allowed; the caller
+   * is the staff member who checked them out and is the ending's actor in the audit trail).
+   * Remote sessions are not the desk's business and stay as they are.
+   */
+  public List<String> endOnsite(Caller by, String subject, String projectId, String reason) {
+    List<String> ended = new java.util.ArrayList<>();
+    for (Session s : sessions.active()) {
+      if (s.subject().equals(subject) && s.projectId().equals(projectId) && s.kind() == SessionKind.ONSITE) {
+        ended.add(move(by, s, transition(s, Action.END), reason).id());
+      }
+    }
+    return ended;
+  }
+
+  /**
    * Ends every booked or open session whose approval, certification or training has lapsed, or
    * whose project is gone, with the reason (run by the server on a schedule, as itself).
    */

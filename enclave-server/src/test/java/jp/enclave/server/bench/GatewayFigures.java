@@ -89,7 +89,9 @@ final class GatewayFigures {
         try {
           query(s);
         } catch (SQLException e) {
-          if (!String.valueOf(e.getMessage()).contains("GW-SESSION-ENDED")) {
+          // The refusal can surface on the statement's close ("While closing statement") when the
+          // revocation lands between execute and close: read the whole cause chain.
+          if (!causes(e).contains("GW-SESSION-ENDED")) {
             throw e;
           }
           break;
@@ -155,5 +157,13 @@ final class GatewayFigures {
     long[] s = v.clone();
     Arrays.sort(s);
     return s[Math.min(s.length - 1, (int) Math.floor(q * (s.length - 1) + 0.5))];
+  }
+
+  private static String causes(Throwable t) {
+    StringBuilder all = new StringBuilder();
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      all.append(c.getMessage()).append(" | ");
+    }
+    return all.toString();
   }
 }

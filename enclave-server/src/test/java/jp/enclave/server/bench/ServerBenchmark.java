@@ -30,9 +30,11 @@ import jp.enclave.server.launcher.PayaraServer;
  * Baseline in the same run: Payara's own liveness endpoint (no application code, no database).
  * Also: the identity provider's token grant (password + TOTP) and book-to-open of a session; the
  * managed gateway's figures ({@link GatewayFigures}); the airlock's and re-identification's
- * ({@link AirlockFigures}).
+ * ({@link AirlockFigures}); login to the portal in headless Chromium ({@link LoginFigures}); project
+ * end ({@link ClosureFigures}, on its own).
  *
- * <pre>./enclave bench enclave-server [--clients 50] [--seconds 15] [--parts api,gateway,airlock | --parts end [--end-patients 1000000]] [--airlock-rounds 3]</pre>
+ * <pre>./enclave bench enclave-server [--clients 50] [--seconds 15] [--gateway-rounds 20] [--login-rounds 20]
+ *     [--totp-rounds 10] [--parts api,gateway,airlock | --parts end [--end-patients 1000000]] [--airlock-rounds 3]</pre>
  */
 public final class ServerBenchmark {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -45,6 +47,8 @@ public final class ServerBenchmark {
     // Free ports: other builds on the machine may run their own servers.
     int port = freePort();
     int rounds = arg(args, "--gateway-rounds", 20);
+    int loginRounds = arg(args, "--login-rounds", 20);
+    int totpRounds = arg(args, "--totp-rounds", 10);
     Set<String> parts = Set.of(argText(args, "--parts", "api,gateway,airlock").split(","));
     // The managed gateway serves a real extract the data holder's pipeline provisions and exports
     // (2,000 source patients: the re-identification figure needs 1,000 persons of the project).
@@ -111,11 +115,16 @@ public final class ServerBenchmark {
       if (!parts.contains("api")) {
         return;
       }
+      // Before the load runs, so Keycloak's and Payara's figures are not those of a saturated JVM.
+      LoginFigures login = new LoginFigures(base);
+      login.run(Accounts.RESEARCHER, loginRounds);
+      login.run(Accounts.STEWARD, totpRounds);
 
       Result baseline = run("GET /health/live (baseline)", clients, seconds,
           i -> HttpRequest.newBuilder(URI.create(base + "health/live")).GET().build());
       List<Result> results = new ArrayList<>();
-      String rt = researcher;
+      // The login rounds outlast Keycloak's access-token lifetime (5 min): a fresh token for the load.
+      String rt = Accounts.accessToken(idp.issuer(), Accounts.RESEARCHER);
       results.add(run("GET /api/public/projects", clients, seconds,
           i -> HttpRequest.newBuilder(URI.create(base + "api/public/projects")).GET().build()));
       results.add(run("GET /api/sessions (bearer)", clients, seconds,

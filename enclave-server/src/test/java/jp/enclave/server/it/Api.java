@@ -27,6 +27,21 @@ final class Api {
     return "http://localhost:" + url.getPort() + path;
   }
 
+  /**
+   * The base of the WAR Arquillian deployed, on localhost. The Payara Micro adapter sometimes
+   * misses the "application detected" line in a busy Payara's output and then gives the bare
+   * host; Arquillian deploys the WAR under its name.
+   */
+  static String deployed(URL url) {
+    String local = local(url);
+    return url.getPath().isEmpty() || url.getPath().equals("/") ? local + "enclave-server/" : local;
+  }
+
+  /** An API client for the WAR Arquillian deployed (see {@link #deployed}). */
+  static Api ofDeployment(URL url) throws java.net.MalformedURLException {
+    return new Api(java.net.URI.create(deployed(url)).toURL());
+  }
+
   Api(URL base) {
     this.base = local(base);
   }

@@ -14,13 +14,16 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-/** Debian's headless Chromium for the portal tests: start, sign in through Keycloak, screenshots. */
-final class Browsers {
+/**
+ * Debian's headless Chromium for the portal tests and the benchmark's login figure: start, sign in
+ * through Keycloak, screenshots.
+ */
+public final class Browsers {
   static final Path SHOTS = Path.of("target/screenshots");
 
   private Browsers() {}
 
-  static WebDriver open(String language) throws Exception {
+  public static WebDriver open(String language) throws Exception {
     ChromeOptions o = new ChromeOptions();
     o.setBinary("/usr/bin/chromium");
     o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -35,7 +38,7 @@ final class Browsers {
     return d;
   }
 
-  static void shot(WebDriver d, String name) throws Exception {
+  public static void shot(WebDriver d, String name) throws Exception {
     Files.createDirectories(SHOTS);
     File f = ((ChromeDriver) d).getScreenshotAs(OutputType.FILE);
     Files.copy(f.toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);

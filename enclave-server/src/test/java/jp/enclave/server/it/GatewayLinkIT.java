@@ -86,8 +86,8 @@ class GatewayLinkIT {
         "enclave.gateways.options", "--memory-limit 512MB --max-workers 1 --timeout-seconds 120");
   }
 
-  private Api api() {
-    return new Api(base);
+  private Api api() throws Exception {
+    return Api.ofDeployment(base);
   }
 
   private static String key() {

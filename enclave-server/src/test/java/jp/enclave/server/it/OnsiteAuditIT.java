@@ -91,8 +91,8 @@ class OnsiteAuditIT {
     return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("enclave.war")));
   }
 
-  private Api api() {
-    return new Api(base);
+  private Api api() throws Exception {
+    return Api.ofDeployment(base);
   }
 
   private static String key() {
@@ -210,15 +210,28 @@ class OnsiteAuditIT {
         .isEqualTo("onsite-from-registered-terminal");
     assertThat(api().post("api/sessions/" + sessionId + "/renew", researcher, key(), null,
         Map.of("Enclave-Terminal", credential)).status()).isEqualTo(200);
-    // Checked out: the terminal no longer admits the visitor.
+    // The same researcher's remote session on the project: not the desk's business.
+    String remoteSession = api().post("api/sessions", researcher, key(), "{\"projectId\":\"p-onsite\"}").body().path("id").asText();
+    assertThat(api().post("api/sessions/" + remoteSession + "/open", researcher, key(), null).status()).isEqualTo(200);
+    // Checked out: the running onsite session ends at once (audited with why, by the staff member),
+    // and the terminal no longer admits the visitor for a new one.
     assertThat(api().post("api/onsite/visits/" + visitId + "/check-out", staff, key(), null).status()).isEqualTo(200);
+    assertThat(count("select count(*) from research_session where id = '" + sessionId + "' and state = 'ENDED'"
+        + " and end_reason = 'checked out at the onsite desk (visit " + visitId + ")'")).isEqualTo(1);
+    assertThat(count("select count(*) from audit_event where event = 'session.ended' and target = 'session/" + sessionId
+        + "' and actor <> '" + RESEARCHER_SUBJECT + "' and detail like '%checked out at the onsite desk%'")).isEqualTo(1);
+    assertThat(count("select count(*) from audit_event where event = 'visit.checked-out' and detail like '%"
+        + sessionId + "%'")).isEqualTo(1);
+    assertThat(count("select count(*) from research_session where id = '" + remoteSession + "' and state = 'OPEN'")).isEqualTo(1);
     assertThat(api().post("api/sessions/" + sessionId + "/renew", researcher, key(), null,
-        Map.of("Enclave-Terminal", credential)).code()).isEqualTo("onsite-from-registered-terminal");
+        Map.of("Enclave-Terminal", credential)).code()).isEqualTo("session-transition-invalid");
+    assertThat(api().post(path, researcher, key(), null, Map.of("Enclave-Terminal", credential)).code())
+        .isEqualTo("onsite-from-registered-terminal");
   }
 
   /** An HTTP/1.0 POST from a chosen loopback source address (127.0.0.2 is another machine to the server). */
   private String fromAddress(String local, String path, String token, Map<String, String> headers) throws Exception {
-    URI u = URI.create(Api.local(base) + path);
+    URI u = URI.create(Api.deployed(base) + path);
     try (Socket s = new Socket(InetAddress.getByName("127.0.0.1"), u.getPort(), InetAddress.getByName(local), 0)) {
       StringBuilder req = new StringBuilder("POST " + u.getRawPath() + " HTTP/1.0\r\nHost: localhost:" + u.getPort()
           + "\r\nAuthorization: Bearer " + token + "\r\nIdempotency-Key: " + key()
@@ -267,7 +280,7 @@ class OnsiteAuditIT {
     Path tokenFile = Files.createTempFile("auditor", ".token");
     Files.writeString(tokenFile, auditor);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int rc = AuditCli.run(new String[] {"search", "--server", Api.local(base), "--token-file", tokenFile.toString(),
+    int rc = AuditCli.run(new String[] {"search", "--server", Api.deployed(base), "--token-file", tokenFile.toString(),
         "--event", "query.refused"}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
     assertThat(rc).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8).lines()).hasSize(4).allMatch(l -> l.contains("gateways/p-onsite#"));
@@ -316,7 +329,7 @@ class OnsiteAuditIT {
     Path tokenFile = Files.createTempFile("auditor", ".token");
     Files.writeString(tokenFile, auditor);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int rc = AuditCli.run(new String[] {"verify", "--server", Api.local(base), "--token-file", tokenFile.toString()},
+    int rc = AuditCli.run(new String[] {"verify", "--server", Api.deployed(base), "--token-file", tokenFile.toString()},
         new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
     assertThat(rc).isEqualTo(1);
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("gateways/p-onsite\tTRUNCATED", "holder\tDIVERGED");
@@ -388,8 +401,7 @@ class OnsiteAuditIT {
   void anAuditorChangesNothingButAcknowledgements() throws Exception {
     long before = count("select count(*) from organisation") + count("select count(*) from onsite_terminal")
         + count("select count(*) from research_session where state = 'OPEN'");
-    String sessionId = api().get("api/audit/trails?event=session.opened", auditor).body().get(0).path("target").asText()
-        .replace("session/", "");
+    String sessionId = text("select id from research_session where state = 'OPEN'");
     List<Api.Reply> tries = List.of(
         api().post("api/registry/organisations", auditor, key(), """
             {"id":"org-z","name":"Z","certificationType":"type2","certificationNumber":"1","certifiedFrom":"%s","certifiedUntil":"%s"}"""
@@ -402,12 +414,13 @@ class OnsiteAuditIT {
     assertThat(tries).extracting(Api.Reply::code).containsOnly("not-permitted");
     assertThat(count("select count(*) from organisation") + count("select count(*) from onsite_terminal")
         + count("select count(*) from research_session where state = 'OPEN'")).isEqualTo(before);
+    assertThat(api().post("api/sessions/" + sessionId + "/end", researcher, key(), "{}").status()).isEqualTo(200);
   }
 
   @Test
   @Order(9)
   void inTheBrowserStaffCheckAVisitorInTheAuditorSeesTrailsAndAlertsAndSignsOut() throws Exception {
-    String base = Api.local(this.base);
+    String base = Api.deployed(this.base);
     WebDriver visitor = browser("ja");
     WebDriver desk = browser("ja");
     WebDriver audit = browser("en");
@@ -498,6 +511,14 @@ class OnsiteAuditIT {
     assertThat(count("select count(*) from audit_event where event = 'terminal.enrolment-refused'")).isEqualTo(1);
     assertThat(count("select count(*) from audit_event where event = 'terminal.enrolled'")).isEqualTo(1);
     assertThat(count("select count(*) from audit_event where event = 'alert.acknowledged'")).isEqualTo(2);
+  }
+
+  private static String text(String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection(Services.jdbcUrl(), "postgres", "");
+        ResultSet rs = c.createStatement().executeQuery(sql)) {
+      assertThat(rs.next()).as(sql).isTrue();
+      return rs.getString(1);
+    }
   }
 
   private static long count(String sql) throws SQLException {

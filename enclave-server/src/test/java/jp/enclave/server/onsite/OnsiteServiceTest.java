@@ -48,7 +48,8 @@ class OnsiteServiceTest {
     f = new Fixtures().eligible();
     store = new Memory();
     presence = new AtomicReference<>(Presence.of(TERMINAL_ADDRESS, null));
-    onsite = new OnsiteService(store, f.registryStore, f.access, Fixtures.POLICIES, f.audit, f.clock, presence::get);
+    onsite = new OnsiteService(store, f.registryStore, f.access, Fixtures.POLICIES, f.audit, f.clock, presence::get,
+        (by, subject, project, reason) -> sessions.endOnsite(by, subject, project, reason));
     sessions = new SessionService(f.sessionStore, f.registryStore, f.access, f.audit, f.tokens, jp.enclave.server.sessions.Gateways.fixed("127.0.0.1:47470"),
         f.clock, onsite);
   }
@@ -185,14 +186,33 @@ class OnsiteServiceTest {
   }
 
   @Test
-  void afterCheckOutTheTerminalNoLongerAdmitsTheVisitor() {
+  void checkOutEndsTheVisitorsRunningOnsiteSessionWithTheReasonAndTheTerminalNoLongerAdmitsThem() {
     String secret = registerTerminal("t-01");
     Visit v = checkedIn("t-01");
     presence.set(Presence.of(TERMINAL_ADDRESS, "t-01:" + secret));
     String id = sessions.book(RESEARCHER, "p-dm", SessionKind.ONSITE).id();
     sessions.open(RESEARCHER, id);
+    String remote = sessions.book(RESEARCHER, "p-dm", SessionKind.REMOTE).id();
+    sessions.open(RESEARCHER, remote);
     onsite.checkOut(STAFF, v.id());
+
+    assertThat(f.sessionStore.find(id).orElseThrow().state()).isEqualTo(SessionState.ENDED);
+    assertThat(f.sessionStore.find(id).orElseThrow().endReason()).contains("checked out", v.id());
+    // Remote sessions are not the desk's business.
+    assertThat(f.sessionStore.find(remote).orElseThrow().state()).isEqualTo(SessionState.OPEN);
+    var ended = f.audit.entries.stream().filter(e -> e.event().equals("session.ended")).toList();
+    assertThat(ended).singleElement().satisfies(e -> {
+      assertThat(e.actor()).isEqualTo(STAFF.subject());
+      assertThat(e.target()).isEqualTo("session/" + id);
+      assertThat(e.detail()).contains("checked out at the onsite desk (visit " + v.id() + ")");
+    });
+    var out = f.audit.entries.get(f.audit.entries.size() - 1);
+    assertThat(out.event()).isEqualTo("visit.checked-out");
+    assertThat(out.detail()).contains(id).doesNotContain(remote);
     assertThatThrownBy(() -> sessions.renew(RESEARCHER, id))
+        .extracting(e -> ((Refusal) e).code()).isEqualTo("session-transition-invalid");
+    // A new onsite session is refused too: the visitor is no longer checked in at the terminal.
+    assertThatThrownBy(() -> sessions.book(RESEARCHER, "p-dm", SessionKind.ONSITE))
         .extracting(e -> ((Refusal) e).code()).isEqualTo("onsite-from-registered-terminal");
   }
 

@@ -66,27 +66,39 @@ public final class Gateway implements AutoCloseable {
       this.queryId = queryId;
     }
 
-    /** Stops it for its session's end; false if it had finished. */
-    synchronized boolean end(String reason) {
-      if (done) {
-        return false;
+    /**
+     * Stops it for its session's end; false if it had finished. The running query is told
+     * outside this lock: its close takes its own lock and then this one (via
+     * {@code Gateway.finished}), so holding both here in the other order deadlocked the
+     * server-link thread against a closing query.
+     */
+    boolean end(String reason) {
+      RunningQuery q;
+      synchronized (this) {
+        if (done) {
+          return false;
+        }
+        endedReason = reason;
+        q = query;
+        if (q == null) {
+          Runnable s = stop.get();
+          if (s != null) {
+            s.run();
+          }
+          return true;
+        }
       }
-      endedReason = reason;
-      RunningQuery q = query;
-      if (q != null) {
-        return q.endSession(reason);
-      }
-      Runnable s = stop.get();
-      if (s != null) {
-        s.run();
-      }
-      return true;
+      return q.endSession(reason);
     }
 
-    synchronized void attach(RunningQuery q) {
-      query = q;
-      if (endedReason != null) {
-        q.endSession(endedReason);
+    void attach(RunningQuery q) {
+      String reason;
+      synchronized (this) {
+        query = q;
+        reason = endedReason;
+      }
+      if (reason != null) {
+        q.endSession(reason);
       }
     }
   }
