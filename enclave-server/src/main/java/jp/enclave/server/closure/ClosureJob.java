@@ -7,11 +7,11 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
+import jp.enclave.server.holderjobs.HolderCli;
 import jp.enclave.server.holderjobs.HolderJob;
+import jp.enclave.server.holderjobs.HolderZone;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -28,23 +28,7 @@ public class ClosureJob implements HolderJob<ClosureJobs.Claim> {
   @Inject
   ClosureJobs jobs;
   @Inject
-  @ConfigProperty(name = "enclave.holder.command")
-  Optional<String> command;
-  @Inject
-  @ConfigProperty(name = "enclave.pseudonymizer.jar")
-  Optional<String> jar;
-  @Inject
-  @ConfigProperty(name = "enclave.holder.home")
-  Optional<String> home;
-  @Inject
-  @ConfigProperty(name = "enclave.holder.work-dir")
-  Optional<String> workDir;
-  @Inject
-  @ConfigProperty(name = "enclave.holder.timeout-seconds", defaultValue = "600")
-  long timeoutSeconds;
-  @Inject
-  @ConfigProperty(name = "enclave.holder.lease-seconds", defaultValue = "60")
-  long leaseSeconds;
+  HolderZone zone;
   @Inject
   @ConfigProperty(name = "enclave.closure.archive-dir")
   Optional<String> archiveDir;
@@ -57,15 +41,8 @@ public class ClosureJob implements HolderJob<ClosureJobs.Claim> {
 
   @PostConstruct
   void init() {
-    List<String> cmd = command.filter(c -> !c.isBlank()).map(c -> Arrays.asList(c.trim().split("\\s+")))
-        .orElseGet(() -> jar.filter(j -> !j.isBlank()).map(j -> List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", j)).orElse(null));
     archives = archiveDir.map(Path::of).orElseGet(() -> enclaveHome.map(h -> Path.of(h, "archive")).orElse(null));
-    if (cmd != null && home.isPresent()) {
-      holder = new HolderDeletion(new HolderDeletion.Settings(cmd, Path.of(home.get()),
-          Path.of(workDir.orElse(System.getProperty("java.io.tmpdir") + "/enclave-holder")),
-          Duration.ofSeconds(timeoutSeconds)));
-    }
+    holder = zone.cli("512m").map(HolderDeletion::new).orElse(null);
   }
 
   @Override
@@ -81,7 +58,7 @@ public class ClosureJob implements HolderJob<ClosureJobs.Claim> {
   @Override
   public Optional<String> unavailable() {
     if (holder == null) {
-      return Optional.of("enclave.holder.home and enclave.holder.command / enclave.pseudonymizer.jar are not set");
+      return Optional.of(HolderZone.UNAVAILABLE);
     }
     if (archives == null) {
       return Optional.of("neither enclave.closure.archive-dir nor enclave.home is set");
@@ -91,7 +68,7 @@ public class ClosureJob implements HolderJob<ClosureJobs.Claim> {
 
   @Override
   public Duration lease() {
-    return Duration.ofSeconds(leaseSeconds);
+    return zone.lease();
   }
 
   @Override
@@ -120,7 +97,7 @@ public class ClosureJob implements HolderJob<ClosureJobs.Claim> {
         LOG.info("project " + c.projectId() + " shredded (" + outcome.path("status").asText() + ") in "
             + (System.nanoTime() - t0) / 1_000_000 + " ms");
       }
-    } catch (HolderDeletion.Failed e) {
+    } catch (HolderCli.Failed e) {
       jobs.fail(c.projectId(), worker, e.getMessage());
     } catch (IOException | RuntimeException e) {
       jobs.fail(c.projectId(), worker, (c.step() == ClosureJobs.Step.ARCHIVE ? "the archive could not be written: "
