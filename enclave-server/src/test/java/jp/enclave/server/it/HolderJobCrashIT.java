@@ -87,6 +87,8 @@ class HolderJobCrashIT {
     props.put("enclave.holder.home", HOLDER.toString());
     props.put("enclave.holder.command", DIR.resolve("slow-holder.sh").toString());
     props.put("enclave.checker.command", DIR.resolve("slow-checker.sh").toString());
+    props.put("enclave.holder.work-dir", DIR.resolve("work-holder").toString());
+    props.put("enclave.checker.work-dir", DIR.resolve("work-checker").toString());
     if (port == 0) {
       try (ServerSocket s = new ServerSocket(0)) {
         port = s.getLocalPort();
@@ -218,6 +220,8 @@ class HolderJobCrashIT {
     checking.onExit().get(120, TimeUnit.SECONDS);
     assertThat(string("select state from export_request where id = '" + exportId + "'")).isEqualTo("CHECKING");
     assertThat(exportEvents("export.checked")).isZero();
+    String jobId = string("select id from export_check_job where request_id = '" + exportId + "'");
+    assertThat(DIR.resolve("work-checker").resolve(jobId)).as("the killed run's files").exists();
 
     start();
     JsonNode checked = waitForExport("checked");
@@ -228,6 +232,7 @@ class HolderJobCrashIT {
     assertThat(count("select count(*) from export_check_job where request_id = '" + exportId + "'")).isEqualTo(1);
     assertThat(string("select state || ' ' || claimed_by from export_check_job where request_id = '" + exportId + "'"))
         .as("taken again by the restarted server's worker").startsWith("done ").doesNotEndWith(" " + worker);
+    assertThat(DIR.resolve("work-checker").resolve(jobId)).as("the killed run's files are gone").doesNotExist();
   }
 
   @Test
@@ -362,6 +367,11 @@ class HolderJobCrashIT {
     reidentifying.onExit().get(120, TimeUnit.SECONDS);
     assertThat(string("select state from reid_request where id = '" + reidId + "'")).isEqualTo("RUNNING");
     assertThat(count("select count(*) from reid_result")).isZero();
+    // The orphan resolved the pseudonyms: the holder's trail says so, its answer lies in the work folder.
+    HolderHome holder = new HolderHome(HOLDER);
+    assertThat(holderRuns(holder, reidId)).isEqualTo(1);
+    String jobId = string("select id from reid_job where request_id = '" + reidId + "'");
+    assertThat(DIR.resolve("work-holder").resolve(jobId).resolve("result.json")).exists();
 
     start();
     String officer = Accounts.accessToken("reid-officer-1");
@@ -391,11 +401,20 @@ class HolderJobCrashIT {
     assertThat(string("select state || ' ' || claimed_by from reid_job where request_id = '" + reidId + "'"))
         .as("taken again by the restarted server's worker").startsWith("done ").doesNotEndWith(" " + worker);
     assertThat(count("select count(*) from reid_job where request_id = '" + reidId + "'")).isEqualTo(1);
+    // The resumed job asked the holder again (a read: the holder's trail records both runs) and
+    // removed the orphan's source references with its own.
+    assertThat(holderRuns(holder, reidId)).isEqualTo(2);
+    assertThat(DIR.resolve("work-holder").resolve(jobId)).doesNotExist();
     Thread.sleep(3000); // later ticks leave both jobs alone
     assertThat(count("select count(*) from audit_event where event = 'reid.completed'")).isEqualTo(1);
     assertThat(exportEvents("export.checked")).isEqualTo(1);
     JsonNode verified = api().get("api/audit/verify", Accounts.accessToken(Accounts.AUDITOR)).body();
     assertThat(verified.path("valid").asBoolean()).as(verified.toString()).isTrue();
+  }
+
+  private static long holderRuns(HolderHome holder, String reidId) throws Exception {
+    return Files.readAllLines(holder.audit()).stream().filter(l -> l.contains("\"reidentification.run\"")
+        && l.contains("\"" + reidId + "\"")).count();
   }
 
   private static JsonNode waitForExport(String state) throws Exception {
