@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.Reader;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -18,11 +13,8 @@ import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import jp.enclave.pseudonymizer.HolderHome;
 import jp.enclave.pseudonymizer.Pipeline;
@@ -51,47 +43,17 @@ class ClosureCrashIT {
   private static final LocalDate TODAY = LocalDate.now(ZoneId.of("Asia/Tokyo"));
   private static final Path DIR = Holder.itDir().resolve("closure-crash");
   private static final Path HOLDER = DIR.resolve("holder");
-  private static int port;
-  private static PayaraServer server;
-  private static int starts;
+  private static final Path WRAPPER = DIR.resolve("slow-holder.sh");
+  private static final KillablePayara PAYARA = new KillablePayara(DIR, Map.of("enclave.holder.home", HOLDER.toString(),
+      "enclave.holder.command", WRAPPER.toString()));
 
   private static Api api() throws Exception {
-    return new Api(URI.create("http://localhost:" + port + "/").toURL());
-  }
-
-  private static void start(Path wrapper) throws Exception {
-    Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(Holder.itDir().resolve("server.properties"))) {
-      p.load(r);
-    }
-    Map<String, String> props = new HashMap<>();
-    p.forEach((k, v) -> props.put(k.toString(), v.toString()));
-    props.put("enclave.holder.home", HOLDER.toString());
-    props.put("enclave.holder.command", wrapper.toString());
-    if (port == 0) {
-      try (ServerSocket s = new ServerSocket(0)) {
-        port = s.getLocalPort();
-      }
-    }
-    Path dir = Files.createTempDirectory(DIR, "run-" + ++starts + "-");
-    long t0 = System.nanoTime();
-    server = PayaraServer.start(Path.of(System.getProperty("payara.microJar")),
-        Path.of(System.getProperty("enclave.war")), port, props, dir);
-    System.out.printf("payara run %d up in %.1f s on port %d%n", starts, (System.nanoTime() - t0) / 1e9, port);
-  }
-
-  private static ProcessHandle payara() {
-    return ProcessHandle.current().descendants()
-        .filter(h -> h.info().commandLine().orElse("").contains("payara-micro")
-            && h.info().commandLine().orElse("").contains("--port " + port))
-        .findFirst().orElseThrow(() -> new AssertionError("no Payara process on port " + port));
+    return PAYARA.api();
   }
 
   @AfterAll
   static void stop() {
-    if (server != null) {
-      server.close();
-    }
+    PAYARA.close();
   }
 
   @Test
@@ -114,12 +76,9 @@ class ClosureCrashIT {
     Files.copy(SealedExtract.sealedPath(holder.extracts(), "p-kill"), SealedExtract.sealedPath(copy, "p-kill"));
     Files.copy(SealedExtract.manifestPath(holder.extracts(), "p-kill"), SealedExtract.manifestPath(copy, "p-kill"));
     // The holder's CLI, slowed down so the kill lands while it runs.
-    Path wrapper = DIR.resolve("slow-holder.sh");
-    Files.writeString(wrapper, "#!/bin/sh\nsleep 4\nexec " + Path.of(System.getProperty("java.home"), "bin", "java")
-        + " -Xmx512m -jar " + Holder.jar() + " \"$@\"\n", StandardCharsets.UTF_8);
-    Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
+    KillablePayara.slowWrapper(WRAPPER, Holder.jar());
 
-    start(wrapper);
+    PAYARA.start();
     String steward = Accounts.accessToken(Accounts.STEWARD);
     assertThat(api().post("api/registry/organisations", steward, "k-org", """
         {"id":"org-k","name":"Kill Clinic","certificationType":"type2","certificationNumber":"II-2026-99",
@@ -134,34 +93,24 @@ class ClosureCrashIT {
         "{\"cause\":\"approval-withdrawn\",\"reason\":\"committee withdrew IRB-K\"}").status()).isEqualTo(202);
 
     // Wait for the holder's process, then SIGKILL the server under it.
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-    Optional<ProcessHandle> deleting = Optional.empty();
-    while (System.nanoTime() < deadline && deleting.isEmpty()) {
-      deleting = payara().descendants().filter(h -> h.info().commandLine().orElse("").contains("slow-holder.sh")
-          && h.info().commandLine().orElse("").contains("delete-project")).findFirst();
-      Thread.sleep(50);
-    }
-    assertThat(deleting).as("the holder's delete-project was started").isPresent();
-    String seen = deleting.get().info().commandLine().orElse("");
+    ProcessHandle deleting = PAYARA.child("slow-holder.sh", "delete-project");
+    String seen = deleting.info().commandLine().orElse("");
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
     while (!"SHREDDING".equals(closureState()) && System.nanoTime() < until) {
       Thread.sleep(20);
     }
     assertThat(closureState()).as("state while " + seen + " runs; " + dump()).isEqualTo("SHREDDING");
-    assertThat(deleting.get().isAlive()).as("still running at the kill: " + seen).isTrue();
-    ProcessHandle h = payara();
-    assertThat(h.destroyForcibly()).isTrue();
-    h.onExit().get(30, TimeUnit.SECONDS);
-    server = null;
+    assertThat(deleting.isAlive()).as("still running at the kill: " + seen).isTrue();
+    PAYARA.kill9();
     // The orphan finishes the deletion on its own; the server's row still says SHREDDING.
-    deleting.get().onExit().get(120, TimeUnit.SECONDS);
+    deleting.onExit().get(120, TimeUnit.SECONDS);
     assertThat(closureState()).isEqualTo("SHREDDING");
     assertThat(holderEvents(holder, "project.deleted")).isEqualTo(1);
 
-    start(wrapper);
+    PAYARA.start();
     String auditor = Accounts.accessToken(Accounts.AUDITOR);
     JsonNode c = null;
-    deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
     while (System.nanoTime() < deadline) {
       c = api().get("api/closures/p-kill", auditor).body();
       if ("ended".equals(c.path("state").asText())) {

@@ -1,13 +1,8 @@
 package jp.enclave.server.it;
 
-import static jp.enclave.server.it.Accounts.RESEARCHER_SUBJECT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.Reader;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -47,64 +41,23 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CrashRecoveryIT {
   private static final LocalDate TODAY = LocalDate.now(ZoneId.of("Asia/Tokyo"));
   private static final Path DIR = Holder.itDir().resolve("crash");
-  private static int port;
-  private static PayaraServer server;
-  private static int starts;
+  private static final KillablePayara PAYARA = new KillablePayara(DIR, Map.of());
   private static String steward;
   private static String auditor;
 
   private static Api api() throws Exception {
-    return new Api(URI.create("http://localhost:" + port + "/").toURL());
-  }
-
-  /** Payara Micro with the WAR and the configuration the Arquillian-started servers get. */
-  private static void start() throws Exception {
-    Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(Holder.itDir().resolve("server.properties"))) {
-      p.load(r);
-    }
-    Map<String, String> props = new HashMap<>();
-    p.forEach((k, v) -> props.put(k.toString(), v.toString()));
-    if (port == 0) {
-      try (ServerSocket s = new ServerSocket(0)) {
-        port = s.getLocalPort();
-      }
-    }
-    // A fresh root each start: a root kept from an earlier build would redeploy its old app.
-    Files.createDirectories(DIR);
-    Path dir = Files.createTempDirectory(DIR, "run-" + ++starts + "-");
-    long t0 = System.nanoTime();
-    server = PayaraServer.start(Path.of(System.getProperty("payara.microJar")),
-        Path.of(System.getProperty("enclave.war")), port, props, dir);
-    System.out.printf("payara run %d up in %.1f s on port %d%n", starts, (System.nanoTime() - t0) / 1e9, port);
-  }
-
-  /** The Payara JVM this test started (the launcher's class keeps its Process to itself). */
-  private static ProcessHandle payara() {
-    return ProcessHandle.current().descendants()
-        .filter(h -> h.info().commandLine().orElse("").contains("payara-micro")
-            && h.info().commandLine().orElse("").contains("--port " + port))
-        .findFirst().orElseThrow(() -> new AssertionError("no Payara process on port " + port));
-  }
-
-  private static void kill9() throws Exception {
-    ProcessHandle h = payara();
-    assertThat(h.destroyForcibly()).as("SIGKILL sent").isTrue();
-    h.onExit().get(30, TimeUnit.SECONDS);
-    server = null;
+    return PAYARA.api();
   }
 
   @AfterAll
   static void stop() {
-    if (server != null) {
-      server.close();
-    }
+    PAYARA.close();
   }
 
   @Test
   @Order(1)
   void killedMidProvisioningTheJobIsRecoveredAndTheExtractMadeOnce() throws Exception {
-    start();
+    PAYARA.start();
     steward = Accounts.accessToken(Accounts.STEWARD);
     auditor = Accounts.accessToken(Accounts.AUDITOR);
     assertThat(api().post("api/registry/organisations", steward, "c-org", """
@@ -136,14 +89,14 @@ class CrashRecoveryIT {
       Thread.sleep(20);
     }
     assertThat(row.get("state")).as(row.toString()).isEqualTo("RUNNING");
-    Optional<ProcessHandle> pipeline = payara().descendants()
+    Optional<ProcessHandle> pipeline = PAYARA.process().descendants()
         .filter(h -> h.info().commandLine().orElse("").contains("pseudonymizer")).findFirst();
-    kill9();
+    PAYARA.kill9();
     System.out.println("killed the server at " + row + "; holder pipeline still running: "
         + pipeline.map(ProcessHandle::isAlive).orElse(false));
     assertThat(job(job).get("state")).as("the database still says running").isEqualTo("RUNNING");
 
-    start();
+    PAYARA.start();
     Map<String, Object> done = Map.of();
     deadline = System.nanoTime() + 240_000_000_000L;
     while (System.nanoTime() < deadline) {
@@ -175,8 +128,8 @@ class CrashRecoveryIT {
   @Test
   @Order(2)
   void killedMidRegistrationsEveryChangeIsWholeOrAbsentAndAppliedOnce() throws Exception {
-    if (server == null) {
-      start();
+    if (!PAYARA.running()) {
+      PAYARA.start();
     }
     steward = Accounts.accessToken(Accounts.STEWARD);
     int clients = 6;
@@ -203,14 +156,14 @@ class CrashRecoveryIT {
       Thread.sleep(50);
     }
     assertThat(answered.values()).as("the writers ran").contains(201);
-    kill9();
+    PAYARA.kill9();
     pool.shutdown();
     assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
     System.out.println("killed during registrations: " + sent.size() + " sent, " + answered.size() + " answered");
 
     // Straight after the kill, before any restart: each change is there with its audit row, or absent.
     assertWholeOrAbsent();
-    start();
+    PAYARA.start();
     assertWholeOrAbsent();
     answered.forEach((id, status) -> {
       if (status == 201) {

@@ -4,16 +4,12 @@ import static jp.enclave.server.it.Accounts.RESEARCHER_SUBJECT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.Reader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -22,13 +18,10 @@ import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import jp.enclave.pseudonymizer.HolderHome;
@@ -66,80 +59,21 @@ class HolderJobCrashIT {
   private static final Path HOLDER = DIR.resolve("holder");
   private static final String TABLE = "sex,persons\nF,120\nM,3\nTotal,123\n";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static int port;
-  private static PayaraServer server;
-  private static int starts;
+  private static final KillablePayara PAYARA = new KillablePayara(DIR, Map.of("enclave.holder.home", HOLDER.toString(),
+      "enclave.holder.command", DIR.resolve("slow-holder.sh").toString(),
+      "enclave.checker.command", DIR.resolve("slow-checker.sh").toString(),
+      "enclave.holder.work-dir", DIR.resolve("work-holder").toString(),
+      "enclave.checker.work-dir", DIR.resolve("work-checker").toString()));
   private static List<String> pseudonyms;
   private static String exportId;
 
   private static Api api() throws Exception {
-    return new Api(URI.create("http://localhost:" + port + "/").toURL());
-  }
-
-  /** Payara with the configuration the Arquillian-started servers get, the checker and holder slowed down. */
-  private static void start() throws Exception {
-    Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(Holder.itDir().resolve("server.properties"))) {
-      p.load(r);
-    }
-    Map<String, String> props = new HashMap<>();
-    p.forEach((k, v) -> props.put(k.toString(), v.toString()));
-    props.put("enclave.holder.home", HOLDER.toString());
-    props.put("enclave.holder.command", DIR.resolve("slow-holder.sh").toString());
-    props.put("enclave.checker.command", DIR.resolve("slow-checker.sh").toString());
-    props.put("enclave.holder.work-dir", DIR.resolve("work-holder").toString());
-    props.put("enclave.checker.work-dir", DIR.resolve("work-checker").toString());
-    if (port == 0) {
-      try (ServerSocket s = new ServerSocket(0)) {
-        port = s.getLocalPort();
-      }
-    }
-    Path dir = Files.createTempDirectory(DIR, "run-" + ++starts + "-");
-    long t0 = System.nanoTime();
-    server = PayaraServer.start(Path.of(System.getProperty("payara.microJar")),
-        Path.of(System.getProperty("enclave.war")), port, props, dir);
-    System.out.printf("payara run %d up in %.1f s on port %d%n", starts, (System.nanoTime() - t0) / 1e9, port);
-  }
-
-  private static ProcessHandle payara() {
-    return ProcessHandle.current().descendants()
-        .filter(h -> h.info().commandLine().orElse("").contains("payara-micro")
-            && h.info().commandLine().orElse("").contains("--port " + port))
-        .findFirst().orElseThrow(() -> new AssertionError("no Payara process on port " + port));
-  }
-
-  private static void kill9() throws Exception {
-    ProcessHandle h = payara();
-    assertThat(h.destroyForcibly()).as("SIGKILL sent").isTrue();
-    h.onExit().get(30, TimeUnit.SECONDS);
-    server = null;
-  }
-
-  /** The server's child process whose command line names both, once it has started. */
-  private static ProcessHandle child(String wrapper, String command) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-    Optional<ProcessHandle> found = Optional.empty();
-    while (System.nanoTime() < deadline && found.isEmpty()) {
-      found = payara().descendants().filter(h -> h.info().commandLine().orElse("").contains(wrapper)
-          && h.info().commandLine().orElse("").contains(command)).findFirst();
-      Thread.sleep(50);
-    }
-    assertThat(found).as(wrapper + " " + command + " was started").isPresent();
-    return found.get();
-  }
-
-  private static void wrap(String name, Path jar) throws Exception {
-    Path wrapper = DIR.resolve(name);
-    Files.writeString(wrapper, "#!/bin/sh\nsleep 4\nexec " + Path.of(System.getProperty("java.home"), "bin", "java")
-        + " -Xmx512m -jar " + jar.toAbsolutePath() + " \"$@\"\n", StandardCharsets.UTF_8);
-    Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
+    return PAYARA.api();
   }
 
   @AfterAll
   static void stop() {
-    if (server != null) {
-      server.close();
-    }
+    PAYARA.close();
   }
 
   @Test
@@ -171,10 +105,10 @@ class HolderJobCrashIT {
       }
     }
     assertThat(pseudonyms).hasSize(3);
-    wrap("slow-checker.sh", Path.of(System.getProperty("enclave.checker.jar")));
-    wrap("slow-holder.sh", Holder.jar());
+    KillablePayara.slowWrapper(DIR.resolve("slow-checker.sh"), Path.of(System.getProperty("enclave.checker.jar")));
+    KillablePayara.slowWrapper(DIR.resolve("slow-holder.sh"), Holder.jar());
 
-    start();
+    PAYARA.start();
     String steward = Accounts.accessToken(Accounts.STEWARD);
     assertThat(api().post("api/registry/organisations", steward, "hjc-org", """
         {"id":"org-hjc","name":"Kill Clinic","certificationType":"type2","certificationNumber":"II-2026-98",
@@ -204,7 +138,7 @@ class HolderJobCrashIT {
         .status()).isEqualTo(201);
     assertThat(api().post("api/exports/" + exportId + "/submit", researcher, "hjc-submit", "{}").status()).isEqualTo(200);
 
-    ProcessHandle checking = child("slow-checker.sh", "");
+    ProcessHandle checking = PAYARA.child("slow-checker.sh", "");
     String worker = null;
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
     while (System.nanoTime() < until && !"CHECKING".equals(string("select state from export_request where id = '"
@@ -215,7 +149,7 @@ class HolderJobCrashIT {
     worker = string("select claimed_by from export_check_job where request_id = '" + exportId + "' and state = 'running'");
     assertThat(worker).isNotNull();
     assertThat(checking.isAlive()).as("the checker still runs at the kill").isTrue();
-    kill9();
+    PAYARA.kill9();
     // The orphaned checker finishes on its own; nobody records its verdicts.
     checking.onExit().get(120, TimeUnit.SECONDS);
     assertThat(string("select state from export_request where id = '" + exportId + "'")).isEqualTo("CHECKING");
@@ -223,7 +157,7 @@ class HolderJobCrashIT {
     String jobId = string("select id from export_check_job where request_id = '" + exportId + "'");
     assertThat(DIR.resolve("work-checker").resolve(jobId)).as("the killed run's files").exists();
 
-    start();
+    PAYARA.start();
     JsonNode checked = waitForExport("checked");
     assertThat(checked.path("requiredApprovals").asInt()).as("the flagged cell asks for two reviewers").isEqualTo(2);
     assertThat(checked.path("items").toString()).contains("\"verdict\":\"fail\"");
@@ -271,7 +205,7 @@ class HolderJobCrashIT {
         Thread.sleep(20);
       }
       assertThat(waitingOnLocks()).as("both votes wait on the database").isGreaterThanOrEqualTo(2);
-      kill9();
+      PAYARA.kill9();
       lock.rollback();
     }
     for (CompletableFuture<Api.Reply> f : inFlight) {
@@ -289,7 +223,7 @@ class HolderJobCrashIT {
     assertThat(exportEvents("export.released")).isZero();
     assertThat(count("select count(*) from project_release where request_id = '" + exportId + "'")).isZero();
 
-    start();
+    PAYARA.start();
     for (String r : tokens.keySet()) {
       tokens.put(r, Accounts.accessToken(r));
     }
@@ -332,7 +266,7 @@ class HolderJobCrashIT {
     String sha = release.path("packageSha256").asText();
     assertThat(sha).hasSize(64);
     assertThat(string("select package_sha256 from project_release where request_id = '" + exportId + "'")).isEqualTo(sha);
-    HttpResponse<byte[]> zip = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/exports/"
+    HttpResponse<byte[]> zip = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + PAYARA.port() + "/api/exports/"
         + exportId + "/release/package")).header("Authorization", "Bearer " + Accounts.accessToken(Accounts.RESEARCHER))
         .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     assertThat(zip.statusCode()).isEqualTo(200);
@@ -354,7 +288,7 @@ class HolderJobCrashIT {
         "hjc-approve-2", null);
     assertThat(two.body().path("state").asText()).isEqualTo("approved");
 
-    ProcessHandle reidentifying = child("slow-holder.sh", "reidentify");
+    ProcessHandle reidentifying = PAYARA.child("slow-holder.sh", "reidentify");
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
     while (System.nanoTime() < until && !"RUNNING".equals(string("select state from reid_request where id = '"
         + reidId + "'"))) {
@@ -363,7 +297,7 @@ class HolderJobCrashIT {
     assertThat(string("select state from reid_request where id = '" + reidId + "'")).isEqualTo("RUNNING");
     String worker = string("select claimed_by from reid_job where request_id = '" + reidId + "'");
     assertThat(reidentifying.isAlive()).as("the holder still runs at the kill").isTrue();
-    kill9();
+    PAYARA.kill9();
     reidentifying.onExit().get(120, TimeUnit.SECONDS);
     assertThat(string("select state from reid_request where id = '" + reidId + "'")).isEqualTo("RUNNING");
     assertThat(count("select count(*) from reid_result")).isZero();
@@ -373,7 +307,7 @@ class HolderJobCrashIT {
     String jobId = string("select id from reid_job where request_id = '" + reidId + "'");
     assertThat(DIR.resolve("work-holder").resolve(jobId).resolve("result.json")).exists();
 
-    start();
+    PAYARA.start();
     String officer = Accounts.accessToken("reid-officer-1");
     JsonNode v = null;
     until = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
