@@ -22,13 +22,18 @@ final class Processes {
         throw new IllegalStateException(what + " exited with " + p.exitValue() + "; see " + log);
       }
       try {
-        HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
+        // sendAsync with our own bound: a blocking send to a port whose previous server was killed
+        // was seen to hang past the request's timeout (a crash test waited forever).
+        java.util.concurrent.CompletableFuture<HttpResponse<Void>> f = HTTP.sendAsync(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
             HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) {
-          return;
+        try {
+          if (f.get(5, java.util.concurrent.TimeUnit.SECONDS).statusCode() == 200) {
+            return;
+          }
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+          f.cancel(true); // not listening yet, or not answering yet
         }
-      } catch (IOException e) {
-        // not listening yet
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for " + what, e);
