@@ -78,7 +78,7 @@ class AirlockBrowserIT {
   }
 
   private static WebDriverWait await(WebDriver d) {
-    return new WebDriverWait(d, Duration.ofSeconds(60));
+    return Browsers.await(d, 60);
   }
 
   private static void type(WebDriver d, String id, String text) {

@@ -20,6 +20,7 @@ final class Api {
   }
 
   private final String base;
+  private final HttpClient http;
 
   /** Arquillian names the machine's address; the realm's redirect URIs (and the browser) use localhost. */
   static String local(URL url) {
@@ -43,7 +44,13 @@ final class Api {
   }
 
   Api(URL base) {
+    this(base, HTTP);
+  }
+
+  /** With its own client: the crash tests give each server run a fresh one, so no pooled connection outlives a kill. */
+  Api(URL base, HttpClient http) {
     this.base = local(base);
+    this.http = http;
   }
 
   Reply get(String path, String token) throws Exception {
@@ -81,8 +88,8 @@ final class Api {
     return b;
   }
 
-  private static Reply send(HttpRequest.Builder b) throws Exception {
-    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  private Reply send(HttpRequest.Builder b) throws Exception {
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     boolean json = r.headers().firstValue("Content-Type").orElse("").contains("json");
     JsonNode body = r.body().isEmpty() || !json ? JSON.nullNode() : JSON.readTree(r.body());
     return new Reply(r.statusCode(), body, r);

@@ -8,6 +8,7 @@ import java.time.Duration;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -44,8 +45,16 @@ public final class Browsers {
     Files.copy(f.toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
   }
 
+  /**
+   * A wait that keeps polling while the page is replaced under it. Pages that reload themselves
+   * (a running job) swap their nodes between two polls, and ChromeDriver reports some of those
+   * not as a stale element but as the generic "Node with given id does not belong to the
+   * document"; the timeout still names the last error as its cause.
+   */
   static WebDriverWait await(WebDriver d, int seconds) {
-    return new WebDriverWait(d, Duration.ofSeconds(seconds));
+    WebDriverWait w = new WebDriverWait(d, Duration.ofSeconds(seconds));
+    w.ignoring(WebDriverException.class);
+    return w;
   }
 
   static void type(WebDriver d, String id, String text) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.Reader;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ final class KillablePayara implements AutoCloseable {
   private int port;
   private int starts;
   private PayaraServer server;
+  private HttpClient http = HttpClient.newHttpClient();
 
   KillablePayara(Path dir, Map<String, String> overrides) {
     this.dir = dir;
@@ -44,7 +46,7 @@ final class KillablePayara implements AutoCloseable {
   }
 
   Api api() throws Exception {
-    return new Api(URI.create("http://localhost:" + port + "/").toURL());
+    return new Api(URI.create("http://localhost:" + port + "/").toURL(), http);
   }
 
   /** Starts the server (the first start picks a free port, later ones reuse it), each start in a fresh root. */
@@ -65,8 +67,19 @@ final class KillablePayara implements AutoCloseable {
     Files.createDirectories(dir);
     Path root = Files.createTempDirectory(dir, "run-" + ++starts + "-");
     long t0 = System.nanoTime();
-    server = PayaraServer.start(Path.of(System.getProperty("payara.microJar")),
-        Path.of(System.getProperty("enclave.war")), port, props, root);
+    try {
+      server = PayaraServer.start(Path.of(System.getProperty("payara.microJar")),
+          Path.of(System.getProperty("enclave.war")), port, props, root);
+    } catch (RuntimeException e) {
+      // CI keeps only the build's output: show why this start failed there.
+      Path log = root.resolve("payara.log");
+      if (Files.exists(log)) {
+        var lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        System.out.println("payara run " + starts + " failed; the last lines of " + log + ":");
+        lines.subList(Math.max(0, lines.size() - 60), lines.size()).forEach(l -> System.out.println("  | " + l));
+      }
+      throw e;
+    }
     System.out.printf("payara run %d up in %.1f s on port %d%n", starts, (System.nanoTime() - t0) / 1e9, port);
   }
 
@@ -84,6 +97,7 @@ final class KillablePayara implements AutoCloseable {
     assertThat(h.destroyForcibly()).as("SIGKILL sent").isTrue();
     h.onExit().get(30, TimeUnit.SECONDS);
     server = null;
+    http = HttpClient.newHttpClient(); // the old one's pooled connections lead to the dead server
   }
 
   /** The server's child process whose command line names every one of {@code parts}, once it has started (3 min). */

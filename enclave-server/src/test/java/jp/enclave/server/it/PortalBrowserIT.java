@@ -87,7 +87,7 @@ class PortalBrowserIT {
   }
 
   static WebDriverWait await(WebDriver d) {
-    return new WebDriverWait(d, Duration.ofSeconds(60));
+    return Browsers.await(d, 60);
   }
 
   static void type(WebDriver d, String id, String text) {
