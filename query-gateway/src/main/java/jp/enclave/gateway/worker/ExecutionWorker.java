@@ -82,11 +82,16 @@ public final class ExecutionWorker implements AutoCloseable {
     generation++;
     cap = MemoryCap.detect(settings.capBytes());
     socket = dir.resolve("worker-" + id + "-" + generation + ".sock");
+    Path tmp = privateTmp();
     List<String> java = new ArrayList<>(List.of(
         ProcessHandle.current().info().command().orElse("java"),
         // Small, fixed JVM reservations: under an address-space cap they count like memory.
         "-Xmx256m", "-XX:+UseSerialGC", "-XX:CompressedClassSpaceSize=64m", "-XX:ReservedCodeCacheSize=64m",
         "-XX:MaxMetaspaceSize=128m",
+        // DuckDB's driver unpacks its 69 MB native library into java.io.tmpdir at every start and
+        // only deletes it at an orderly exit, which a worker never has (halted, killed): a folder
+        // of the worker's own, emptied by the worker once loaded and removed when it ends.
+        "-Djava.io.tmpdir=" + tmp, "-D" + WorkerMain.PRIVATE_TMP + "=true",
         "--add-opens=java.base/java.nio=ALL-UNNAMED",
         "-cp", System.getProperty("java.class.path"),
         WorkerMain.class.getName(),
@@ -98,6 +103,12 @@ public final class ExecutionWorker implements AutoCloseable {
     pb.environment().put("MALLOC_ARENA_MAX", "2");
     try {
       process = pb.start();
+    } catch (IOException e) {
+      removeTree(tmp);
+      throw new IllegalStateException("cannot start the execution worker: " + e.getMessage(), e);
+    }
+    process.onExit().thenRun(() -> removeTree(tmp));
+    try {
       BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       String line = readLineWithin(out, settings.startTimeout());
       if (!"ready".equals(line)) {
@@ -118,6 +129,23 @@ public final class ExecutionWorker implements AutoCloseable {
     data.put("memoryCap", cap.describe());
     data.put("why", why);
     events.accept("worker.started", data);
+  }
+
+  private static Path privateTmp() {
+    try {
+      return Files.createTempDirectory("enclave-worker-", java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot create the execution worker's temporary folder: " + e.getMessage(), e);
+    }
+  }
+
+  private static void removeTree(Path root) {
+    try (var files = Files.walk(root)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException | java.io.UncheckedIOException e) {
+      // Gone already, or unreadable: nothing more this worker can do about it.
+    }
   }
 
   private static String readLineWithin(BufferedReader in, Duration timeout) throws IOException {

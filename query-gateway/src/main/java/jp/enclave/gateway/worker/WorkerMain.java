@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -69,12 +70,31 @@ public final class WorkerMain {
   }
 
   /** Arguments: database socket memoryLimit threads poolSize graceMillis. */
+  /** Set by the gateway when this worker's java.io.tmpdir is a folder of its own. */
+  static final String PRIVATE_TMP = "enclave.worker.private-tmp";
+
+  /**
+   * Unlinks the native library DuckDB's driver unpacked into this worker's own temporary folder:
+   * loaded, it stays mapped until the process ends however it ends, and nothing is left on disk.
+   */
+  static void forgetUnpackedLibraries() throws IOException {
+    if (!Boolean.getBoolean(PRIVATE_TMP)) {
+      return;
+    }
+    try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      for (Path f : files.filter(f -> f.getFileName().toString().startsWith("libduckdb_java")).toList()) {
+        Files.deleteIfExists(f);
+      }
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     Path databaseFile = Path.of(args[0]);
     Path socket = Path.of(args[1]);
     ExtractDatabase db = ExtractDatabase.open(databaseFile, databaseFile.resolveSibling("spill"), args[2],
         Integer.parseInt(args[3]), Integer.parseInt(args[4]));
     WorkerMain worker = new WorkerMain(db, PlanningDatabase.of(db.rootConnection()), Long.parseLong(args[5]));
+    forgetUnpackedLibraries();
     Thread parentWatch = daemon(() -> {
       try {
         while (System.in.read() >= 0) {
