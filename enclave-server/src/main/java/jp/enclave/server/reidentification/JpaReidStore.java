@@ -4,14 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import jp.enclave.server.access.Refusals;
-import jp.enclave.server.reidentification.ReidRows.JobRow;
+import jp.enclave.server.holderjobs.HolderJobRows;
 import jp.enclave.server.reidentification.ReidRows.RequestRow;
 import jp.enclave.server.reidentification.ReidRows.ResultRow;
 
@@ -21,6 +21,8 @@ public class JpaReidStore implements ReidStore {
 
   @PersistenceContext(unitName = "enclave")
   EntityManager em;
+  @Inject
+  HolderJobRows jobs;
 
   @Override
   public Optional<ReidRequest> find(String id) {
@@ -67,13 +69,7 @@ public class JpaReidStore implements ReidStore {
 
   @Override
   public void enqueueRun(String requestId, Instant at) {
-    JobRow j = new JobRow();
-    j.id = UUID.randomUUID().toString();
-    j.requestId = requestId;
-    j.state = "queued";
-    j.enqueuedAt = at;
-    em.persist(j);
-    em.flush();
+    jobs.enqueue(ReidJobs.QUEUE, requestId, at);
   }
 
   @Override
