@@ -1,8 +1,5 @@
 package jp.enclave.server.airlock;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -26,12 +23,11 @@ import jp.enclave.server.airlock.AirlockRows.ReportRow;
 import jp.enclave.server.airlock.AirlockRows.RequestRow;
 import jp.enclave.server.airlock.AirlockRows.VoteRow;
 import jp.enclave.server.holderjobs.HolderJobRows;
+import jp.enclave.server.platform.JsonLists;
 
 /** The airlock over JPA, in the caller's transaction. Items are written when added or checked, votes only appended. */
 @ApplicationScoped
 public class JpaAirlockStore implements AirlockStore {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @PersistenceContext(unitName = "enclave")
   EntityManager em;
   @Inject
@@ -247,18 +243,10 @@ public class JpaAirlockStore implements AirlockStore {
   }
 
   private static String json(List<String> l) {
-    try {
-      return JSON.writeValueAsString(l);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return JsonLists.write(l);
   }
 
   private static List<String> list(String json) {
-    try {
-      return JSON.readValue(json, new TypeReference<List<String>>() {});
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("unreadable JSON list in the airlock's tables", e);
-    }
+    return JsonLists.read(json, "the airlock's tables");
   }
 }

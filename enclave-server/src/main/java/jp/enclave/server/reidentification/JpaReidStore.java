@@ -1,8 +1,5 @@
 package jp.enclave.server.reidentification;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -12,13 +9,12 @@ import java.util.List;
 import java.util.Optional;
 import jp.enclave.server.access.Refusals;
 import jp.enclave.server.holderjobs.HolderJobRows;
+import jp.enclave.server.platform.JsonLists;
 import jp.enclave.server.reidentification.ReidRows.RequestRow;
 import jp.enclave.server.reidentification.ReidRows.ResultRow;
 
 @ApplicationScoped
 public class JpaReidStore implements ReidStore {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @PersistenceContext(unitName = "enclave")
   EntityManager em;
   @Inject
@@ -105,18 +101,10 @@ public class JpaReidStore implements ReidStore {
   }
 
   private static String json(List<String> l) {
-    try {
-      return JSON.writeValueAsString(l);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return JsonLists.write(l);
   }
 
   private static List<String> list(String json) {
-    try {
-      return JSON.readValue(json, new TypeReference<List<String>>() {});
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("unreadable JSON list in reid_request", e);
-    }
+    return JsonLists.read(json, "reid_request");
   }
 }
