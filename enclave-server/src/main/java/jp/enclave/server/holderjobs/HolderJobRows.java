@@ -106,7 +106,8 @@ public class HolderJobRows {
   }
 
   private void end(Table t, String jobId, End end) {
-    em.createNativeQuery("update " + t.name() + " set state = ?1, finished_at = ?2, outcome = ?3, "
+    // cast: an outcome may be null, and a null parameter carries no type of its own
+    em.createNativeQuery("update " + t.name() + " set state = ?1, finished_at = ?2, outcome = cast(?3 as text), "
             + "version = version + 1 where id = ?4")
         .setParameter(1, end.done() ? "done" : "failed").setParameter(2, clock.instant())
         .setParameter(3, end.outcome()).setParameter(4, jobId).executeUpdate();
