@@ -388,8 +388,8 @@ class HolderJobCrashIT {
         }
         Thread.sleep(200);
       }
-      System.out.printf("re-identification completed %.1f s after its approval, beside the running check%n",
-          (System.nanoTime() - approved) / 1e9);
+      System.out.printf("re-identification %s %.1f s after its approval, the check running: %s%n",
+          v.path("state").asText(), (System.nanoTime() - approved) / 1e9, checking.isAlive());
       assertThat(v.path("state").asText()).as(String.valueOf(v)).isEqualTo("completed");
       assertThat(checking.isAlive()).as("the check still runs").isTrue();
       assertThat(string("select state from export_request where id = '" + longId + "'")).isEqualTo("CHECKING");
