@@ -94,27 +94,6 @@ final class AirlockRows {
     String resultsJson;
   }
 
-  @Entity(name = "ExportCheckJobRow")
-  @Table(name = "export_check_job")
-  static class CheckJobRow {
-    @Id
-    String id;
-    @Column(name = "request_id")
-    String requestId;
-    String state;
-    @Column(name = "enqueued_at")
-    Instant enqueuedAt;
-    @Column(name = "claimed_at")
-    Instant claimedAt;
-    @Column(name = "claimed_by")
-    String claimedBy;
-    @Column(name = "finished_at")
-    Instant finishedAt;
-    String outcome;
-    @Version
-    long version;
-  }
-
   @Entity(name = "ProjectReleaseRow")
   @Table(name = "project_release")
   static class ReleaseRow {

@@ -65,11 +65,6 @@ public class CheckJob implements HolderJob<CheckJobs.Claim> {
   }
 
   @Override
-  public int order() {
-    return 10;
-  }
-
-  @Override
   public Optional<String> unavailable() {
     return checker == null ? Optional.of("enclave.checker.command / enclave.checker.jar not set") : Optional.empty();
   }

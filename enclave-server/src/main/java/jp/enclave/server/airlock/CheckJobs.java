@@ -2,16 +2,12 @@ package jp.enclave.server.airlock;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import jp.enclave.server.access.Refusal;
-import jp.enclave.server.airlock.AirlockRows.CheckJobRow;
+import jp.enclave.server.holderjobs.HolderJobRows;
 
 /**
  * The check job's steps, each its own transaction. A job is claimed with its request moved to
@@ -22,86 +18,48 @@ import jp.enclave.server.airlock.AirlockRows.CheckJobRow;
  */
 @ApplicationScoped
 public class CheckJobs {
-  @PersistenceContext(unitName = "enclave")
-  EntityManager em;
+  /** The check job's rows (V40__export_airlock.sql), mapped once for every holder-zone job by {@link HolderJobRows}. */
+  static final HolderJobRows.Table QUEUE = new HolderJobRows.Table("export_check_job");
+
+  @Inject
+  HolderJobRows rows;
   @Inject
   AirlockService airlock;
   @Inject
   JpaAirlockStore store;
-  @Inject
-  Clock clock;
 
   /** A claimed job with what the checker needs, read in the claiming transaction. */
   public record Claim(String jobId, ExportRequest request, List<AirlockStore.ReleasedTable> released) {}
 
+  /** Claims a job and moves its request to checking; a request that moved on (withdrawn, already checked) fails the job. */
   @Transactional(value = Transactional.TxType.REQUIRES_NEW, dontRollbackOn = Refusal.class)
   public Optional<Claim> claim(String worker, Duration lease) {
-    Instant now = clock.instant();
-    @SuppressWarnings("unchecked")
-    List<String> ids = em.createNativeQuery("select id from export_check_job where state = 'queued' "
-            + "or (state = 'running' and claimed_at < ?1) order by enqueued_at limit 1 for update skip locked")
-        .setParameter(1, now.minus(lease)).getResultList();
-    if (ids.isEmpty()) {
-      return Optional.empty();
-    }
-    CheckJobRow job = em.find(CheckJobRow.class, ids.get(0));
-    job.state = "running";
-    job.claimedBy = worker;
-    job.claimedAt = now;
-    ExportRequest r;
-    try {
-      r = airlock.startCheck(job.requestId);
-    } catch (Refusal refused) {
-      // the request moved on (withdrawn, already checked): the job has nothing left to do
-      job.state = "failed";
-      job.finishedAt = now;
-      job.outcome = refused.code() + ": " + refused.getMessage();
-      return Optional.empty();
-    }
-    em.flush();
-    return Optional.of(new Claim(job.id, r, store.releasedTables(r.projectId())));
+    return rows.claim(QUEUE, worker, lease, (jobId, requestId) -> {
+      ExportRequest r = airlock.startCheck(requestId);
+      return new Claim(jobId, r, store.releasedTables(r.projectId()));
+    });
   }
 
   /** Renews the lease while the checker runs; false when the job is no longer this worker's. */
-  @Transactional(Transactional.TxType.REQUIRES_NEW)
   public boolean heartbeat(String jobId, String worker) {
-    CheckJobRow job = em.find(CheckJobRow.class, jobId);
-    if (job == null || !"running".equals(job.state) || !worker.equals(job.claimedBy)) {
-      return false;
-    }
-    job.claimedAt = clock.instant();
-    return true;
+    return rows.renew(QUEUE, jobId, worker);
   }
 
   /** Records the checker's verdicts, once: a job another worker took over or finished is left alone. */
   @Transactional(value = Transactional.TxType.REQUIRES_NEW, dontRollbackOn = Refusal.class)
   public boolean complete(String jobId, String worker, CheckOutcome outcome) {
-    CheckJobRow job = mine(jobId, worker);
-    if (job == null) {
-      return false;
-    }
-    ExportRequest r = airlock.finishCheck(job.requestId, outcome);
-    job.state = r.state() == ExportState.CHECKED ? "done" : "failed";
-    job.finishedAt = clock.instant();
-    job.outcome = r.state() == ExportState.CHECKED ? "checked" : r.check().error();
-    return true;
+    return rows.finish(QUEUE, jobId, worker, requestId -> {
+      ExportRequest r = airlock.finishCheck(requestId, outcome);
+      boolean checked = r.state() == ExportState.CHECKED;
+      return new HolderJobRows.End(checked, checked ? "checked" : r.check().error());
+    });
   }
 
   @Transactional(value = Transactional.TxType.REQUIRES_NEW, dontRollbackOn = Refusal.class)
   public boolean fail(String jobId, String worker, String error) {
-    CheckJobRow job = mine(jobId, worker);
-    if (job == null) {
-      return false;
-    }
-    airlock.failCheck(job.requestId, error);
-    job.state = "failed";
-    job.finishedAt = clock.instant();
-    job.outcome = error;
-    return true;
-  }
-
-  private CheckJobRow mine(String jobId, String worker) {
-    CheckJobRow job = em.find(CheckJobRow.class, jobId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
-    return job != null && "running".equals(job.state) && worker.equals(job.claimedBy) ? job : null;
+    return rows.finish(QUEUE, jobId, worker, requestId -> {
+      airlock.failCheck(requestId, error);
+      return new HolderJobRows.End(false, error);
+    });
   }
 }

@@ -1,9 +1,7 @@
 package jp.enclave.server.airlock;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Instant;
@@ -14,11 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import jp.enclave.server.access.Refusals;
-import jp.enclave.server.airlock.AirlockRows.CheckJobRow;
 import jp.enclave.server.airlock.AirlockRows.ItemRow;
 import jp.enclave.server.airlock.AirlockRows.ReleaseFileRow;
 import jp.enclave.server.airlock.AirlockRows.ReleaseRow;
@@ -26,14 +22,16 @@ import jp.enclave.server.airlock.AirlockRows.ReleaseTableRow;
 import jp.enclave.server.airlock.AirlockRows.ReportRow;
 import jp.enclave.server.airlock.AirlockRows.RequestRow;
 import jp.enclave.server.airlock.AirlockRows.VoteRow;
+import jp.enclave.server.holderjobs.HolderJobRows;
+import jp.enclave.server.platform.JsonLists;
 
 /** The airlock over JPA, in the caller's transaction. Items are written when added or checked, votes only appended. */
 @ApplicationScoped
 public class JpaAirlockStore implements AirlockStore {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @PersistenceContext(unitName = "enclave")
   EntityManager em;
+  @Inject
+  HolderJobRows jobs;
 
   @Override
   public Optional<ExportRequest> find(String id) {
@@ -117,13 +115,7 @@ public class JpaAirlockStore implements AirlockStore {
 
   @Override
   public void enqueueCheck(String requestId, Instant at) {
-    CheckJobRow j = new CheckJobRow();
-    j.id = UUID.randomUUID().toString();
-    j.requestId = requestId;
-    j.state = "queued";
-    j.enqueuedAt = at;
-    em.persist(j);
-    em.flush();
+    jobs.enqueue(CheckJobs.QUEUE, requestId, at);
   }
 
   @Override
@@ -251,18 +243,10 @@ public class JpaAirlockStore implements AirlockStore {
   }
 
   private static String json(List<String> l) {
-    try {
-      return JSON.writeValueAsString(l);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return JsonLists.write(l);
   }
 
   private static List<String> list(String json) {
-    try {
-      return JSON.readValue(json, new TypeReference<List<String>>() {});
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("unreadable JSON list in the airlock's tables", e);
-    }
+    return JsonLists.read(json, "the airlock's tables");
   }
 }

@@ -51,11 +51,6 @@ public class ClosureJob implements HolderJob<ClosureJobs.Claim> {
   }
 
   @Override
-  public int order() {
-    return 30;
-  }
-
-  @Override
   public Optional<String> unavailable() {
     if (holder == null) {
       return Optional.of(HolderZone.UNAVAILABLE);

@@ -6,17 +6,16 @@ import java.util.Optional;
 /**
  * One kind of durable job the {@link HolderJobRunner} runs as a separate process in the data
  * holder's zone (the output checker, the holder's {@code reidentify}, its {@code delete-project}).
- * The job's rows live with its workflow; a kind only says how to claim one with a lease, renew the
- * lease, and run a claimed one to its recorded outcome.
+ * The job's rows live with its workflow (mapped by {@link HolderJobRows} where they are a job
+ * table); a kind only says how to claim one with a lease, renew the lease, and run a claimed one
+ * to its recorded outcome. The runner gives each kind its own lane: jobs of one kind run one after
+ * another on a server, jobs of different kinds at the same time.
  *
  * @param <C> what a claim carries to the run
  */
 public interface HolderJob<C> {
   /** Short name for logs. */
   String name();
-
-  /** Order among kinds in one round (lower first). */
-  int order();
 
   /** Why this kind cannot run on this server (nothing configured), or empty; unconfigured jobs stay queued. */
   Optional<String> unavailable();

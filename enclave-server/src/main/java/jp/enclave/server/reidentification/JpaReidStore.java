@@ -1,26 +1,24 @@
 package jp.enclave.server.reidentification;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import jp.enclave.server.access.Refusals;
-import jp.enclave.server.reidentification.ReidRows.JobRow;
+import jp.enclave.server.holderjobs.HolderJobRows;
+import jp.enclave.server.platform.JsonLists;
 import jp.enclave.server.reidentification.ReidRows.RequestRow;
 import jp.enclave.server.reidentification.ReidRows.ResultRow;
 
 @ApplicationScoped
 public class JpaReidStore implements ReidStore {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @PersistenceContext(unitName = "enclave")
   EntityManager em;
+  @Inject
+  HolderJobRows jobs;
 
   @Override
   public Optional<ReidRequest> find(String id) {
@@ -67,13 +65,7 @@ public class JpaReidStore implements ReidStore {
 
   @Override
   public void enqueueRun(String requestId, Instant at) {
-    JobRow j = new JobRow();
-    j.id = UUID.randomUUID().toString();
-    j.requestId = requestId;
-    j.state = "queued";
-    j.enqueuedAt = at;
-    em.persist(j);
-    em.flush();
+    jobs.enqueue(ReidJobs.QUEUE, requestId, at);
   }
 
   @Override
@@ -109,18 +101,10 @@ public class JpaReidStore implements ReidStore {
   }
 
   private static String json(List<String> l) {
-    try {
-      return JSON.writeValueAsString(l);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return JsonLists.write(l);
   }
 
   private static List<String> list(String json) {
-    try {
-      return JSON.readValue(json, new TypeReference<List<String>>() {});
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("unreadable JSON list in reid_request", e);
-    }
+    return JsonLists.read(json, "reid_request");
   }
 }

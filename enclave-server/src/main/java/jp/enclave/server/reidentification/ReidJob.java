@@ -36,11 +36,6 @@ public class ReidJob implements HolderJob<ReidJobs.Claim> {
   }
 
   @Override
-  public int order() {
-    return 20;
-  }
-
-  @Override
   public Optional<String> unavailable() {
     return holder == null ? Optional.of(HolderZone.UNAVAILABLE) : Optional.empty();
   }

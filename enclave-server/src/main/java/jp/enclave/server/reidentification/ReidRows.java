@@ -46,24 +46,4 @@ final class ReidRows {
     @Column(name = "result_json")
     String resultJson;
   }
-
-  @Entity(name = "ReidJobRow")
-  @Table(name = "reid_job")
-  static class JobRow {
-    @Id
-    String id;
-    @Column(name = "request_id")
-    String requestId;
-    String state;
-    @Column(name = "enqueued_at")
-    Instant enqueuedAt;
-    @Column(name = "claimed_at")
-    Instant claimedAt;
-    @Column(name = "claimed_by")
-    String claimedBy;
-    @Column(name = "finished_at")
-    Instant finishedAt;
-    @Version
-    long version;
-  }
 }

@@ -49,7 +49,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Killed while reviewers' votes (one of them the deciding, releasing vote) wait on the database:
  * each vote is there whole or absent, the same keyed requests apply each once, one release with
  * its hashes. Killed while the holder's {@code reidentify} runs: one completed result, one
- * {@code reid.completed}.
+ * {@code reid.completed}. Then, the checker slowed to 40 s: a re-identification approved while that
+ * check runs completes before it (the runner's kinds run side by side), and Payara logs no warning
+ * about the runner's threads.
  */
 @ExtendWith(Services.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -344,6 +346,79 @@ class HolderJobCrashIT {
     assertThat(exportEvents("export.checked")).isEqualTo(1);
     JsonNode verified = api().get("api/audit/verify", Accounts.accessToken(Accounts.AUDITOR)).body();
     assertThat(verified.path("valid").asBoolean()).as(verified.toString()).isTrue();
+  }
+
+  @Test
+  @Order(4)
+  void aLongCheckDoesNotHoldUpAReidentification() throws Exception {
+    // The checker now waits 40 s before it starts: a check that long, under way, while a re-identification is approved.
+    Path wrapper = DIR.resolve("slow-checker.sh");
+    String fourSeconds = Files.readString(wrapper);
+    Files.writeString(wrapper, fourSeconds.replace("sleep 4", "sleep 40"));
+    try {
+      String researcher = Accounts.accessToken(Accounts.RESEARCHER);
+      Api.Reply created = api().post("api/exports", researcher, "hjc-export-long", """
+          {"projectId":"p-hjc","title":"A long check"}""");
+      assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
+      String longId = created.body().path("id").asText();
+      assertThat(api().post("api/exports/" + longId + "/items", researcher, "hjc-item-long", """
+          {"id":"t1","type":"table","name":"by_sex.csv","content":%s,"queries":["q-1"]}"""
+          .formatted(Api.JSON.writeValueAsString(TABLE))).status()).isEqualTo(201);
+      assertThat(api().post("api/exports/" + longId + "/submit", researcher, "hjc-submit-long", "{}").status())
+          .isEqualTo(200);
+      ProcessHandle checking = PAYARA.child("slow-checker.sh", "");
+
+      Api.Reply filed = api().post("api/reidentifications", Accounts.accessToken("inspector"), "hjc-reid-2", """
+          {"exportId":"%s","pseudonyms":["%s"],"legalBasis":"PMD Act art. 69 (on-site inspection 2026-100)"}"""
+          .formatted(exportId, pseudonyms.get(2)));
+      assertThat(filed.status()).as(filed.body().toString()).isEqualTo(201);
+      String reidId = filed.body().path("id").asText();
+      assertThat(api().post("api/reidentifications/" + reidId + "/approve", Accounts.accessToken("reid-officer-1"),
+          "hjc-approve-2-1", null).status()).isEqualTo(200);
+      long approved = System.nanoTime();
+      assertThat(api().post("api/reidentifications/" + reidId + "/approve", Accounts.accessToken("reid-officer-2"),
+          "hjc-approve-2-2", null).body().path("state").asText()).isEqualTo("approved");
+      String officer = Accounts.accessToken("reid-officer-1");
+      JsonNode v = null;
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (System.nanoTime() < until && checking.isAlive()) {
+        v = api().get("api/reidentifications/" + reidId, officer).body();
+        if (List.of("completed", "failed").contains(v.path("state").asText())) {
+          break;
+        }
+        Thread.sleep(200);
+      }
+      System.out.printf("re-identification %s %.1f s after its approval, the check running: %s%n",
+          v.path("state").asText(), (System.nanoTime() - approved) / 1e9, checking.isAlive());
+      assertThat(v.path("state").asText()).as(String.valueOf(v)).isEqualTo("completed");
+      assertThat(checking.isAlive()).as("the check still runs").isTrue();
+      assertThat(string("select state from export_request where id = '" + longId + "'")).isEqualTo("CHECKING");
+      assertThat(string("select state from export_check_job where request_id = '" + longId + "'")).isEqualTo("running");
+      assertThat(string("select state || ' ' || outcome from reid_job where request_id = '" + reidId + "'"))
+          .isEqualTo("done completed");
+
+      // The long check, its lease renewed all along (6 s leases here), ends once, by its first worker.
+      String worker = string("select claimed_by from export_check_job where request_id = '" + longId + "'");
+      until = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+      while (System.nanoTime() < until && !"CHECKED".equals(string("select state from export_request where id = '"
+          + longId + "'"))) {
+        Thread.sleep(500);
+      }
+      assertThat(string("select state from export_request where id = '" + longId + "'")).isEqualTo("CHECKED");
+      assertThat(string("select state || ' ' || claimed_by from export_check_job where request_id = '" + longId + "'"))
+          .isEqualTo("done " + worker);
+      assertThat(count("select count(*) from audit_event where event = 'export.check-started' and target = 'export/"
+          + longId + "'")).isEqualTo(1);
+    } finally {
+      Files.writeString(wrapper, fourSeconds);
+    }
+    // The lease renewals and the lanes ran on the managed executor: Payara no longer warns about plain threads.
+    try (var logs = Files.find(DIR, 2, (f, a) -> f.getFileName().toString().equals("payara.log"))) {
+      for (Path log : logs.toList()) {
+        assertThat(Files.readString(log)).as(log.toString()).doesNotContain("No ComponentInvocation present")
+            .doesNotContain("currentInvocation==null");
+      }
+    }
   }
 
   private static long holderRuns(HolderHome holder, String reidId) throws Exception {
