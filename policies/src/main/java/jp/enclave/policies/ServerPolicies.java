@@ -266,6 +266,11 @@ public final class ServerPolicies {
         Map.of());
   }
 
+  /** See the list of released submissions one may file a re-identification request against. */
+  public Decision mayViewReleasedSubmissions(Actor actor, Instant now) {
+    return decide(actor, "viewReleasedSubmissions", REGISTRY, Set.of(), now, Map.of());
+  }
+
   /** {@code approveReidentification} (approve, reject, retry) or {@code readReidentification} (the result). */
   public Decision mayActOnReidentification(String action, Actor actor, String requestId, String inspectorId,
       ProjectTerm project, Instant now) {

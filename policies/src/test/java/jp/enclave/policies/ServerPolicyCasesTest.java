@@ -71,6 +71,7 @@ class ServerPolicyCasesTest {
       case "editExport", "downloadRelease", "reviewExport", "revokeRelease" ->
           POLICIES.mayActOnExport(f[11], actor, "e-1", owner, project, NOW);
       case "fileReidentification" -> POLICIES.mayFileReidentification(actor, project, NOW);
+      case "viewReleasedSubmissions" -> POLICIES.mayViewReleasedSubmissions(actor, NOW);
       case "approveReidentification", "readReidentification" ->
           POLICIES.mayActOnReidentification(f[11], actor, "r-1", owner, project, NOW);
       default -> throw new IllegalArgumentException("unknown action " + f[11]);

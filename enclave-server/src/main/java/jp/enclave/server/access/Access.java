@@ -181,6 +181,17 @@ public final class Access {
         policies.mayFileReidentification(actor(c), term(p), now()));
   }
 
+  /** The list of released submissions to file against (the filing form's choices). */
+  public void requireViewReleasedSubmissions(Caller c) {
+    require(c, "list released submissions for re-identification", "registry",
+        policies.mayViewReleasedSubmissions(actor(c), now()));
+  }
+
+  /** Whether the caller may file about {@code p}, without auditing (to filter the list; filing asks again). */
+  public boolean allowsFileReidentification(Caller c, Project p) {
+    return policies.mayFileReidentification(actor(c), term(p), now()).allowed();
+  }
+
   /** {@code action}: approveReidentification or readReidentification (the Cedar action). */
   public void requireReidAction(Caller c, String action, String what, String requestId, String inspector, Project p) {
     require(c, what, "reid/" + requestId,
