@@ -227,6 +227,38 @@ class OnsiteAuditIT {
         Map.of("Enclave-Terminal", credential)).code()).isEqualTo("session-transition-invalid");
     assertThat(api().post(path, researcher, key(), null, Map.of("Enclave-Terminal", credential)).code())
         .isEqualTo("onsite-from-registered-terminal");
+
+    // Retiring the terminal a visitor works at ends their onsite session in the retirement's own
+    // transaction: session.ended names the terminal with the staff member as actor, the visit is
+    // checked out, and the gateway's feed lists the session as ended (as for a revocation).
+    Api.Reply t3 = api().post("api/onsite/terminals", staff, key(),
+        "{\"id\":\"t-03\",\"centerId\":\"tokyo-1\",\"location\":\"Room 3, seat 3\",\"address\":\"127.0.0.1\"}");
+    assertThat(t3.status()).as(t3.body().toString()).isEqualTo(201);
+    String credential3 = t3.body().path("credential").asText();
+    String visit3 = api().post("api/onsite/visits", researcher, key(),
+        "{\"projectId\":\"p-onsite\",\"centerId\":\"tokyo-1\",\"day\":\"%s\"}".formatted(TODAY)).body().path("id").asText();
+    assertThat(api().post("api/onsite/visits/" + visit3 + "/check-in", staff, key(),
+        "{\"terminalId\":\"t-03\",\"identityDocument\":\"passport\"}").status()).isEqualTo(200);
+    Api.Reply at3 = api().post("api/onsite/visits/" + visit3 + "/session", researcher, key(), null,
+        Map.of("Enclave-Terminal", credential3));
+    assertThat(at3.status()).as(at3.body().toString()).isEqualTo(200);
+    String session3 = at3.body().path("session").path("id").asText();
+    Api.Reply retire = api().post("api/onsite/terminals/t-03/retire", staff, key(), "{\"reason\":\"screen broken\"}");
+    assertThat(retire.status()).as(retire.body().toString()).isEqualTo(200);
+    assertThat(count("select count(*) from research_session where id = '" + session3 + "' and state = 'ENDED'"
+        + " and end_reason = 'terminal t-03 retired at the onsite desk: screen broken'")).isEqualTo(1);
+    assertThat(count("select count(*) from audit_event where event = 'session.ended' and target = 'session/" + session3
+        + "' and actor = '" + STAFF_SUBJECT + "' and detail like '%\"terminal\":\"t-03\"%'")).isEqualTo(1);
+    assertThat(count("select count(*) from onsite_visit where id = '" + visit3 + "' and state = 'ENDED'")).isEqualTo(1);
+    assertThat(count("select count(*) from audit_event where event = 'terminal.retired' and target = 'terminal/t-03'"
+        + " and detail like '%" + session3 + "%' and detail like '%" + visit3 + "%'")).isEqualTo(1);
+    // The session.ended row precedes the retirement's in the chain: both were written by the one call.
+    assertThat(count("select count(*) from audit_event e, audit_event r where e.event = 'session.ended'"
+        + " and e.target = 'session/" + session3 + "' and r.event = 'terminal.retired' and r.target = 'terminal/t-03'"
+        + " and e.seq < r.seq")).isEqualTo(1);
+    assertThat(count("select count(*) from research_session where id = '" + remoteSession + "' and state = 'OPEN'")).isEqualTo(1);
+    assertThat(api().post("api/sessions/" + session3 + "/renew", researcher, key(), null,
+        Map.of("Enclave-Terminal", credential3)).code()).isEqualTo("session-transition-invalid");
   }
 
   /** An HTTP/1.0 POST from a chosen loopback source address (127.0.0.2 is another machine to the server). */

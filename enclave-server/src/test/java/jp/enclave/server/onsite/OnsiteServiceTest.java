@@ -42,6 +42,8 @@ class OnsiteServiceTest {
   AtomicReference<Presence> presence;
   OnsiteService onsite;
   SessionService sessions;
+  /** What the gateways were told had ended (the managed gateway drops these sessions at its next poll). */
+  final List<String> gatewayEnded = new ArrayList<>();
 
   @BeforeEach
   void world() {
@@ -49,13 +51,30 @@ class OnsiteServiceTest {
     store = new Memory();
     presence = new AtomicReference<>(Presence.of(TERMINAL_ADDRESS, null));
     onsite = new OnsiteService(store, f.registryStore, f.access, Fixtures.POLICIES, f.audit, f.clock, presence::get,
-        (by, subject, project, reason) -> sessions.endOnsite(by, subject, project, reason));
-    sessions = new SessionService(f.sessionStore, f.registryStore, f.access, f.audit, f.tokens, jp.enclave.server.sessions.Gateways.fixed("127.0.0.1:47470"),
+        (by, subject, project, reason, terminal) -> sessions.endOnsite(by, subject, project, reason, terminal));
+    jp.enclave.server.sessions.Gateways fixed = jp.enclave.server.sessions.Gateways.fixed("127.0.0.1:47470");
+    sessions = new SessionService(f.sessionStore, f.registryStore, f.access, f.audit, f.tokens,
+        new jp.enclave.server.sessions.Gateways() {
+          public String addressFor(String projectId) { return fixed.addressFor(projectId); }
+          public void tokenIssued(jp.enclave.server.sessions.Session s, String token, java.time.Instant expires) {}
+          public void sessionEnded(jp.enclave.server.sessions.Session s) { gatewayEnded.add(s.id()); }
+        },
         f.clock, onsite);
   }
 
   private String registerTerminal(String id) {
     return onsite.registerTerminal(STAFF, id, "tokyo-1", "Room 3, seat " + id, TERMINAL_ADDRESS).secret();
+  }
+
+  /** Another trained researcher of the organisation, lead of project p-two. */
+  private Caller secondResearcher() {
+    Caller r2 = new Caller("researcher-2", "Researcher Two", Set.of("researcher"));
+    f.registry.registerPerson(Fixtures.STEWARD, r2.subject(), "Researcher Two", "org-a");
+    f.registry.recordTraining(Fixtures.STEWARD, r2.subject(),
+        new jp.enclave.server.registry.Training("privacy-2026", TODAY.minusDays(10), TODAY.plusYears(1)));
+    f.registry.registerProject(Fixtures.STEWARD, Fixtures.project("p-two", "org-a", TODAY.minusDays(30), TODAY.plusDays(300),
+        Map.of(r2.subject(), jp.enclave.server.registry.Project.MemberRole.LEAD)));
+    return r2;
   }
 
   private Visit checkedIn(String terminal) {
@@ -217,6 +236,64 @@ class OnsiteServiceTest {
   }
 
   @Test
+  void retiringATerminalEndsTheSessionsRunningAtItInTheSameStepAndChecksItsVisitorOut() {
+    String secret1 = registerTerminal("t-01");
+    String secret2 = registerTerminal("t-02");
+    Visit v = checkedIn("t-01");
+    presence.set(Presence.of(TERMINAL_ADDRESS, "t-01:" + secret1));
+    String id = sessions.book(RESEARCHER, "p-dm", SessionKind.ONSITE).id();
+    sessions.open(RESEARCHER, id);
+    String remote = sessions.book(RESEARCHER, "p-dm", SessionKind.REMOTE).id();
+    sessions.open(RESEARCHER, remote);
+    // Another visitor at another terminal of the room is not touched.
+    Caller other = secondResearcher();
+    Visit w = onsite.checkIn(STAFF, onsite.bookVisit(other, "p-two", "tokyo-1", TODAY).id(), "t-02", "passport");
+    presence.set(Presence.of(TERMINAL_ADDRESS, "t-02:" + secret2));
+    String elsewhere = sessions.book(other, "p-two", SessionKind.ONSITE).id();
+    sessions.open(other, elsewhere);
+    int before = f.audit.entries.size();
+
+    onsite.retireTerminal(STAFF, "t-01", "screen broken");
+
+    assertThat(f.sessionStore.find(id).orElseThrow().state()).isEqualTo(SessionState.ENDED);
+    assertThat(f.sessionStore.find(id).orElseThrow().endReason()).isEqualTo("terminal t-01 retired at the onsite desk: screen broken");
+    assertThat(gatewayEnded).containsExactly(id);
+    assertThat(f.sessionStore.find(remote).orElseThrow().state()).isEqualTo(SessionState.OPEN);
+    assertThat(f.sessionStore.find(elsewhere).orElseThrow().state()).isEqualTo(SessionState.OPEN);
+    assertThat(store.visit(v.id()).orElseThrow().state()).isEqualTo(VisitState.ENDED);
+    assertThat(store.visit(w.id()).orElseThrow().state()).isEqualTo(VisitState.CHECKED_IN);
+    var step = f.audit.entries.subList(before, f.audit.entries.size());
+    assertThat(step).extracting(e -> e.event()).containsExactly("session.ended", "visit.checked-out", "terminal.retired");
+    assertThat(step.get(0).actor()).isEqualTo(STAFF.subject());
+    assertThat(step.get(0).target()).isEqualTo("session/" + id);
+    assertThat(step.get(0).detail()).contains("\"terminal\":\"t-01\"", "screen broken");
+    assertThat(step.get(1).detail()).contains(id);
+    assertThat(step.get(2).detail()).contains(id, v.id());
+    // Nothing goes on at the retired terminal: no renewal, no new session, no new check-in.
+    presence.set(Presence.of(TERMINAL_ADDRESS, "t-01:" + secret1));
+    assertThatThrownBy(() -> sessions.renew(RESEARCHER, id))
+        .extracting(e -> ((Refusal) e).code()).isEqualTo("session-transition-invalid");
+    assertThatThrownBy(() -> sessions.book(RESEARCHER, "p-dm", SessionKind.ONSITE))
+        .extracting(e -> ((Refusal) e).code()).isEqualTo("onsite-from-registered-terminal");
+  }
+
+  @Test
+  void aRefusedRetirementEndsNothing() {
+    String secret = registerTerminal("t-01");
+    checkedIn("t-01");
+    presence.set(Presence.of(TERMINAL_ADDRESS, "t-01:" + secret));
+    String id = sessions.book(RESEARCHER, "p-dm", SessionKind.ONSITE).id();
+    sessions.open(RESEARCHER, id);
+    for (Caller c : List.of(RESEARCHER, Fixtures.STEWARD, Fixtures.AUDITOR)) {
+      assertThatThrownBy(() -> onsite.retireTerminal(c, "t-01", "not theirs"))
+          .extracting(e -> ((Refusal) e).code()).isEqualTo("not-permitted");
+    }
+    assertThat(f.sessionStore.find(id).orElseThrow().state()).isEqualTo(SessionState.OPEN);
+    assertThat(gatewayEnded).isEmpty();
+    assertThat(store.terminal("t-01").orElseThrow().active()).isTrue();
+  }
+
+  @Test
   void theVisitTableRowByRowAndEveryAbsentPairRefused() {
     assertThat(VisitTransitions.TABLE).hasSize(3);
     for (VisitTransitions.Transition t : VisitTransitions.TABLE) {
@@ -269,6 +346,9 @@ class OnsiteServiceTest {
     public Optional<Visit> visit(String id) { return Optional.ofNullable(visits.get(id)); }
     public List<Visit> visitsOf(String s) { return visits.values().stream().filter(v -> v.subject().equals(s)).toList(); }
     public List<Visit> visitsOn(LocalDate d) { return new ArrayList<>(visits.values().stream().filter(v -> v.day().equals(d)).toList()); }
+    public List<Visit> checkedInAt(String t) {
+      return visits.values().stream().filter(v -> v.state() == VisitState.CHECKED_IN && t.equals(v.terminalId())).toList();
+    }
     public void insert(Visit v) { visits.put(v.id(), v); }
     public void update(Visit v) {
       Visit cur = visits.get(v.id());
