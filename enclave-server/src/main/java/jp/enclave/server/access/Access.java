@@ -117,7 +117,7 @@ public final class Access {
     Instant trained = person.trainedThrough().map(Access::endOf).orElse(Instant.EPOCH);
     Set<String> projects = registry.projects().stream()
         .filter(p -> p.members().containsKey(c.subject())).map(Project::id).collect(Collectors.toSet());
-    return new Actor(c.subject(), c.roles(), org, trained, projects);
+    return new Actor(c.subject(), c.roles(), org, trained, projects, person.onsiteCenter());
   }
 
   private void require(Caller c, String action, String target, Decision d) {

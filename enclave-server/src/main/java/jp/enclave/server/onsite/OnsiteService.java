@@ -194,7 +194,7 @@ public final class OnsiteService implements SessionService.OnsiteGate {
     Transition t = transition(v, Action.CHECK_IN);
     Project p = registry.project(v.projectId()).orElseThrow(() -> Refusals.notFound("project", v.projectId()));
     access.check(c, "check a visitor in", "visit/" + v.id(),
-        (a, now) -> policies.mayCheckIn(a, v.id(), v.subject(), Access.term(p), now));
+        (a, now) -> policies.mayCheckIn(a, v.id(), v.subject(), v.centerId(), Access.term(p), now));
     List<String> problems = new ArrayList<>();
     if (!v.day().equals(today())) {
       problems.add("day: the visit is booked for " + v.day() + ", not today (" + today() + ")");
@@ -223,7 +223,7 @@ public final class OnsiteService implements SessionService.OnsiteGate {
     Transition t = transition(v, Action.CHECK_OUT);
     Project p = registry.project(v.projectId()).orElseThrow(() -> Refusals.notFound("project", v.projectId()));
     access.check(c, "check a visitor out", "visit/" + v.id(),
-        (a, now) -> policies.mayCheckIn(a, v.id(), v.subject(), Access.term(p), now));
+        (a, now) -> policies.mayCheckIn(a, v.id(), v.subject(), v.centerId(), Access.term(p), now));
     // A visitor who has left the room must not leave a session running at the terminal: it ends
     // now (in this transaction, each ending audited with why), not when its token lapses.
     List<String> ended = sessions.endOnsite(c, v.subject(), v.projectId(),

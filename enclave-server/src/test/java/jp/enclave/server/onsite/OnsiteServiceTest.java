@@ -48,6 +48,7 @@ class OnsiteServiceTest {
   @BeforeEach
   void world() {
     f = new Fixtures().eligible();
+    staffAt(STAFF, "tokyo-1");
     store = new Memory();
     presence = new AtomicReference<>(Presence.of(TERMINAL_ADDRESS, null));
     onsite = new OnsiteService(store, f.registryStore, f.access, Fixtures.POLICIES, f.audit, f.clock, presence::get,
@@ -64,6 +65,65 @@ class OnsiteServiceTest {
 
   private String registerTerminal(String id) {
     return onsite.registerTerminal(STAFF, id, "tokyo-1", "Room 3, seat " + id, TERMINAL_ADDRESS).secret();
+  }
+
+  /** A registered onsite-staff member the registry assigns to {@code center}. */
+  private void staffAt(Caller staff, String center) {
+    f.registry.registerPerson(Fixtures.STEWARD, staff.subject(), staff.name(), "org-a");
+    f.registry.assignOnsiteCenter(Fixtures.STEWARD, staff.subject(), center, null);
+  }
+
+  private static String code(Runnable r) {
+    try {
+      r.run();
+    } catch (Refusal e) {
+      return e.code();
+    }
+    throw new AssertionError("not refused");
+  }
+
+  @Test
+  void staffActOnlyAtTheirOwnCenterEveryRefusalExplainedAndAudited() {
+    Caller osaka = new Caller("staff-2", "Osaka staff", Set.of("onsite-staff"));
+    staffAt(osaka, "osaka-1");
+    Caller unassigned = new Caller("staff-3", "New staff", Set.of("onsite-staff"));
+    f.registry.registerPerson(Fixtures.STEWARD, unassigned.subject(), unassigned.name(), "org-a");
+    registerTerminal("t-01");
+    onsite.registerTerminal(osaka, "o-01", "osaka-1", "Osaka room, seat 1", TERMINAL_ADDRESS);
+    Visit atOsaka = onsite.bookVisit(RESEARCHER, "p-dm", "osaka-1", TODAY);
+    int denials = (int) f.audit.events().stream().filter(e -> e.equals("access.denied")).count();
+
+    // Tokyo's staff at Osaka: register, retire, check in; each refused with the code and why.
+    Refusal r = (Refusal) org.assertj.core.api.Assertions.catchThrowable(
+        () -> onsite.registerTerminal(STAFF, "o-02", "osaka-1", "Osaka room, seat 2", TERMINAL_ADDRESS));
+    assertThat(r.code()).isEqualTo("staff-outside-own-center");
+    assertThat(r.getMessage()).contains("register a terminal refused", "only at their own onsite center");
+    assertThat(code(() -> onsite.retireTerminal(STAFF, "o-01", "not ours"))).isEqualTo("staff-outside-own-center");
+    assertThat(code(() -> onsite.checkIn(STAFF, atOsaka.id(), "o-01", "passport"))).isEqualTo("staff-outside-own-center");
+    // Staff the registry assigns to no center act nowhere.
+    Refusal none = (Refusal) org.assertj.core.api.Assertions.catchThrowable(
+        () -> onsite.registerTerminal(unassigned, "t-09", "tokyo-1", "Room 3", TERMINAL_ADDRESS));
+    assertThat(none.code()).isEqualTo("staff-without-center");
+    assertThat(none.getMessage()).contains("a data steward sets it");
+    assertThat(code(() -> onsite.checkIn(unassigned, atOsaka.id(), "o-01", "passport"))).isEqualTo("staff-without-center");
+    assertThat(store.terminal("o-02")).isEmpty();
+    assertThat(store.terminal("t-09")).isEmpty();
+    assertThat(store.terminal("o-01").orElseThrow().active()).isTrue();
+    assertThat(store.visit(atOsaka.id()).orElseThrow().state()).isEqualTo(VisitState.BOOKED);
+    var denied = f.audit.entries.stream().filter(e -> e.event().equals("access.denied")).skip(denials).toList();
+    assertThat(denied).hasSize(5).allSatisfy(e -> assertThat(e.detail()).contains("staff-"));
+    assertThat(denied.get(0).target()).isEqualTo("onsite/osaka-1");
+
+    // Osaka's own staff check the visitor in and out there; seeing the desk is not bound to a center.
+    Visit in = onsite.checkIn(osaka, atOsaka.id(), "o-01", "passport");
+    assertThat(in.state()).isEqualTo(VisitState.CHECKED_IN);
+    assertThat(code(() -> onsite.checkOut(STAFF, atOsaka.id()))).isEqualTo("staff-outside-own-center");
+    assertThat(onsite.checkOut(osaka, atOsaka.id()).state()).isEqualTo(VisitState.ENDED);
+    assertThat(onsite.terminals(STAFF)).extracting(Terminal::id).contains("o-01", "t-01");
+    // A steward moves Tokyo's staff member to Osaka: now they may act there and no longer in Tokyo.
+    f.registry.assignOnsiteCenter(Fixtures.STEWARD, STAFF.subject(), "osaka-1", null);
+    onsite.registerTerminal(STAFF, "o-02", "osaka-1", "Osaka room, seat 2", TERMINAL_ADDRESS);
+    assertThat(code(() -> onsite.retireTerminal(STAFF, "t-01", "moved"))).isEqualTo("staff-outside-own-center");
   }
 
   /** Another trained researcher of the organisation, lead of project p-two. */
@@ -101,10 +161,13 @@ class OnsiteServiceTest {
 
   @Test
   void badTerminalInputIsNamedAllAtOnceAndDuplicatesRefused() {
+    // Staff act only at their own center, so a center id other than theirs (even a malformed one) is refused first.
+    assertThatThrownBy(() -> onsite.registerTerminal(STAFF, "Bad Id", "x", " ", "terminal.local"))
+        .extracting(e -> ((Refusal) e).code()).isEqualTo("staff-outside-own-center");
     Refusal r = (Refusal) org.assertj.core.api.Assertions.catchThrowable(() ->
-        onsite.registerTerminal(STAFF, "Bad Id", "x", " ", "terminal.local"));
+        onsite.registerTerminal(STAFF, "Bad Id", "tokyo-1", " ", "terminal.local"));
     assertThat(r.code()).isEqualTo("invalid-terminal");
-    assertThat(r.details()).hasSize(4);
+    assertThat(r.details()).hasSize(3);
     registerTerminal("t-01");
     assertThatThrownBy(() -> registerTerminal("t-01")).extracting(e -> ((Refusal) e).code()).isEqualTo("terminal-exists");
     assertThat(OnsiteService.validAddress("10.0.0.256")).isFalse();
@@ -125,6 +188,7 @@ class OnsiteServiceTest {
     assertThatThrownBy(() -> onsite.checkIn(RESEARCHER, v.id(), "t-01", "passport"))
         .extracting(e -> ((Refusal) e).code()).isEqualTo("no-self-check-in");
     Caller staffVisitor = new Caller(RESEARCHER.subject(), "Researcher who is staff", Set.of("researcher", "onsite-staff"));
+    f.registry.assignOnsiteCenter(Fixtures.STEWARD, RESEARCHER.subject(), "tokyo-1", null); // staff of this very center
     assertThatThrownBy(() -> onsite.checkIn(staffVisitor, v.id(), "t-01", "passport"))
         .extracting(e -> ((Refusal) e).code()).isEqualTo("no-self-check-in");
     Refusal bad = (Refusal) org.assertj.core.api.Assertions.catchThrowable(() ->
