@@ -118,7 +118,7 @@ public final class Fixtures {
         (o, v) -> new Organisation(o.id(), o.name(), o.certificationType(), o.certificationNumber(), o.certifiedFrom(),
             o.certifiedUntil(), v));
     final Versioned<String, Person> persons = new Versioned<>(Person::subject, Person::version,
-        (p, v) -> new Person(p.subject(), p.name(), p.organisationId(), p.trainings(), v));
+        (p, v) -> new Person(p.subject(), p.name(), p.organisationId(), p.trainings(), p.onsiteCenter(), v));
     final Versioned<String, Project> projects = new Versioned<>(Project::id, Project::version,
         (p, v) -> new Project(p.id(), p.title(), p.organisationId(), p.decisionNumber(), p.purpose(), p.dataScope(),
             p.approvedFrom(), p.approvedUntil(), p.members(), v));

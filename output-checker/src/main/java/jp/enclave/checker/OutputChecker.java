@@ -107,7 +107,7 @@ public final class OutputChecker {
 
   public ItemResult checkItem(ExportRequest request, ExportItem item) {
     List<Finding> findings = new ArrayList<>();
-    List<String> provenance = new ArrayList<>();
+    List<Detail> provenance = new ArrayList<>();
     try {
       Path file = RequestFiles.resolve(request.folder(), item.file());
       switch (item.type()) {
@@ -126,14 +126,14 @@ public final class OutputChecker {
           return checkText(item, file, findings);
       }
     } catch (Refusal e) {
-      findings.add(Finding.item(Rule.INPUT, Status.FAIL, e.describe()));
+      findings.add(Finding.item(Rule.INPUT, Status.FAIL, Detail.refusal(e)));
       return result(item, findings, null, null, null, null, provenance, item.file(), Status.PASS);
     }
   }
 
   /** Frequency and magnitude tables: read, recompute, interpret, apply the rules, plan suppression. */
   private ItemResult checkTable(ExportRequest request, ExportItem item, ItemType type, Path file, String name,
-                                List<Finding> findings, List<String> provenance) throws Refusal {
+                                List<Finding> findings, List<Detail> provenance) throws Refusal {
     ProvenanceStage.Pending pending = new ProvenanceStage(queries, extract).start(request.projectId(), item.queries());
     RawTable raw;
     try {
@@ -151,13 +151,13 @@ public final class OutputChecker {
     try {
       stat = new TableInterpreter(marginsOf(recomputed)).interpret(raw, item, type);
     } catch (Refusal e) {
-      findings.add(Finding.item(Rule.INPUT, Status.FAIL, e.describe()));
+      findings.add(Finding.item(Rule.INPUT, Status.FAIL, Detail.refusal(e)));
       return result(item, findings, raw, null, null, null, provenance, name, Status.PASS);
     }
-    for (String note : stat.notes()) {
+    for (Detail note : stat.notes()) {
       findings.add(Finding.item(Rule.SUPPRESSION_AUDIT, Status.PASS, note));
     }
-    for (String doubt : stat.doubts()) {
+    for (Detail doubt : stat.doubts()) {
       findings.add(Finding.item(Rule.TABLE_SHAPE, Status.REVIEW, doubt));
     }
     CellFacts facts = recomputed.results().isEmpty() ? ProvenanceMatcher.fileFacts(stat)
@@ -213,9 +213,7 @@ public final class OutputChecker {
         return checkEstimatesTable(item, file, findings);
       } catch (Refusal notATable) {
         // Printed text in a layout the checker does not know: a person reads it, nothing fails on a guess.
-        findings.add(Finding.item(Rule.DOF, Status.REVIEW, "no residual degrees of freedom could be read from this "
-            + "printed summary (read are statsmodels summary()/summary2() and R summary.lm, summary.glm, print.glm, "
-            + "summary.coxph); check by hand"));
+        findings.add(Finding.item(Rule.DOF, Status.REVIEW, Detail.of("dof.unreadableSummary")));
         return result(item, findings, null, null, null, null, List.of(), item.file(), Status.PASS);
       }
     }
@@ -241,7 +239,7 @@ public final class OutputChecker {
   }
 
   private ItemResult checkFigure(ExportRequest request, ExportItem item, Path file, List<Finding> findings,
-                                 List<String> provenance) throws Refusal {
+                                 List<Detail> provenance) throws Refusal {
     FileKind kind;
     try {
       kind = FileKind.sniff(file);
@@ -262,7 +260,7 @@ public final class OutputChecker {
     }
     if (item.table() == null) {
       findings.add(Finding.item(Rule.IMAGE, rules.figureWithoutTable,
-          "a figure without its underlying table cannot be checked: attach the table it was drawn from"));
+          Detail.of("figure.noTable")));
       return result(item, findings, null, null, null, null, provenance, item.file(), Status.PASS);
     }
     Path table = RequestFiles.resolve(request.folder(), item.table());
@@ -277,15 +275,13 @@ public final class OutputChecker {
     PseudonymCheck.checkText(text, item.file(), pseudonyms, findings);
     Status base = item.type() == ItemType.CODE ? rules.codeDefault : rules.textDefault;
     if (base != Status.PASS) {
-      findings.add(Finding.item(Rule.MANUAL, base, item.type() == ItemType.CODE
-          ? "code is reviewed by a person under the rules in force"
-          : "free text can describe individuals; a reviewer reads it"));
+      findings.add(Finding.item(Rule.MANUAL, base, Detail.of(item.type() == ItemType.CODE ? "manual.code" : "manual.text")));
     }
     return result(item, findings, null, null, null, null, List.of(), item.file(), Status.PASS);
   }
 
   private static ItemResult result(ExportItem item, List<Finding> findings, RawTable raw, StatTable stat, SuppressionPlan plan,
-                                   List<String[]> safe, List<String> provenance, String checkedFile, Status floor) {
+                                   List<String[]> safe, List<Detail> provenance, String checkedFile, Status floor) {
     Status s = floor;
     for (Finding f : findings) {
       if (f.affectsVerdict()) {

@@ -63,14 +63,24 @@ public final class ServerPolicies {
     }
   }
 
-  /** Who acts: roles from the identity provider; organisation, training and projects from the registry. */
-  public record Actor(String userId, Set<String> roles, Org org, Instant trainedUntil, Set<String> projects) {
+  /**
+   * Who acts: roles from the identity provider; organisation, training, projects and the onsite
+   * center a staff member belongs to ({@code ""} for none) from the registry.
+   */
+  public record Actor(String userId, Set<String> roles, Org org, Instant trainedUntil, Set<String> projects,
+      String onsiteCenter) {
     public Actor {
       Objects.requireNonNull(userId, "userId");
       roles = Set.copyOf(roles);
       Objects.requireNonNull(org, "org");
       Objects.requireNonNull(trainedUntil, "trainedUntil");
       projects = Set.copyOf(projects);
+      onsiteCenter = onsiteCenter == null ? "" : onsiteCenter;
+    }
+
+    /** Someone the registry assigns to no onsite center. */
+    public Actor(String userId, Set<String> roles, Org org, Instant trainedUntil, Set<String> projects) {
+      this(userId, roles, org, trainedUntil, projects, "");
     }
   }
 
@@ -140,12 +150,14 @@ public final class ServerPolicies {
     return decide(actor, "viewOnsite", CENTER.of(centerId), Set.of(new Entity(CENTER.of(centerId))), now, Map.of());
   }
 
-  /** Check in the visit {@code visitId} of {@code ownerId} on {@code project}. */
-  public Decision mayCheckIn(Actor actor, String visitId, String ownerId, ProjectTerm project, Instant now) {
+  /** Check in (or out) the visit {@code visitId} of {@code ownerId} on {@code project}, booked at {@code centerId}. */
+  public Decision mayCheckIn(Actor actor, String visitId, String ownerId, String centerId, ProjectTerm project,
+      Instant now) {
     EntityUID visit = VISIT.of(visitId);
-    Entity entity = new Entity(visit,
-        Map.of("project", PROJECT.of(project.projectId()), "owner", USER.of(ownerId)), Set.of());
-    return decide(actor, "checkInVisitor", visit, Set.of(entity, projectEntity(project)), now, Map.of());
+    Entity entity = new Entity(visit, Map.of("project", PROJECT.of(project.projectId()), "owner", USER.of(ownerId),
+        "center", CENTER.of(centerId)), Set.of());
+    return decide(actor, "checkInVisitor", visit, Set.of(entity, projectEntity(project), new Entity(CENTER.of(centerId))),
+        now, Map.of());
   }
 
   public Decision mayAcknowledgeAlert(Actor actor, Instant now) {
@@ -196,8 +208,16 @@ public final class ServerPolicies {
         entities.add(projectEntity(new ProjectTerm(project, Instant.EPOCH, Instant.EPOCH)));
       }
     }
+    if (!actor.onsiteCenter().isEmpty()) {
+      EntityUID center = CENTER.of(actor.onsiteCenter());
+      parents.add(center);
+      if (entities.stream().noneMatch(e -> e.getEUID().equals(center))) {
+        entities.add(new Entity(center));
+      }
+    }
     entities.add(new Entity(user, Map.of("org", org,
-        "trainedUntil", new PrimLong(actor.trainedUntil().getEpochSecond())), parents));
+        "trainedUntil", new PrimLong(actor.trainedUntil().getEpochSecond()),
+        "onsiteCenter", new PrimString(actor.onsiteCenter())), parents));
     entities.add(new Entity(org, Map.of(
         "certificationType", new PrimString(actor.org().certificationType()),
         "certifiedFrom", new PrimLong(actor.org().certifiedFrom().getEpochSecond()),
@@ -264,6 +284,11 @@ public final class ServerPolicies {
   public Decision mayFileReidentification(Actor actor, ProjectTerm project, Instant now) {
     return decide(actor, "fileReidentification", PROJECT.of(project.projectId()), Set.of(projectEntity(project)), now,
         Map.of());
+  }
+
+  /** See the list of released submissions one may file a re-identification request against. */
+  public Decision mayViewReleasedSubmissions(Actor actor, Instant now) {
+    return decide(actor, "viewReleasedSubmissions", REGISTRY, Set.of(), now, Map.of());
   }
 
   /** {@code approveReidentification} (approve, reject, retry) or {@code readReidentification} (the result). */

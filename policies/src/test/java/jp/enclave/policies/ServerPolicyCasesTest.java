@@ -46,10 +46,13 @@ class ServerPolicyCasesTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void serverCase(String name, String[] f) {
-    assertThat(f).as("column count of case " + name).hasSize(15);
+    assertThat(f).as("column count of case " + name).hasSize(17);
     Org org = f[2].equals("none") ? Org.NONE : new Org("org-1", f[2], days(f[3]), days(f[4]));
     Instant trained = f[5].equals("none") ? Instant.EPOCH : days(f[5]);
-    Actor actor = new Actor("u-1", split(f[1]), org, trained, Boolean.parseBoolean(f[6]) ? Set.of("p1") : Set.of());
+    // staff_center: the onsite center the registry assigns the user to ("" none); resource_center: the
+    // center of the terminal or visit acted on (default center-1).
+    Actor actor = new Actor("u-1", split(f[1]), org, trained, Boolean.parseBoolean(f[6]) ? Set.of("p1") : Set.of(), f[15]);
+    String center = f[16].isEmpty() ? "center-1" : f[16];
     ProjectTerm project = new ProjectTerm("p1", days(f[7]), days(f[8]));
     String owner = f[12].equals("self") ? "u-1" : "u-2";
     Decision d = switch (f[11]) {
@@ -59,9 +62,9 @@ class ServerPolicyCasesTest {
       case "openSession" -> POLICIES.mayOpenSession(actor, project, f[9], Boolean.parseBoolean(f[10]), NOW);
       case "endSession" -> POLICIES.mayEndSession(actor, "s-1", owner, project, NOW);
       case "revokeSession" -> POLICIES.mayRevokeSession(actor, "s-1", owner, project, NOW);
-      case "manageTerminals" -> POLICIES.mayManageTerminals(actor, "center-1", NOW);
-      case "viewOnsite" -> POLICIES.mayViewOnsite(actor, "center-1", NOW);
-      case "checkInVisitor" -> POLICIES.mayCheckIn(actor, "v-1", owner, project, NOW);
+      case "manageTerminals" -> POLICIES.mayManageTerminals(actor, center, NOW);
+      case "viewOnsite" -> POLICIES.mayViewOnsite(actor, center, NOW);
+      case "checkInVisitor" -> POLICIES.mayCheckIn(actor, "v-1", owner, center, project, NOW);
       case "acknowledgeAlert" -> POLICIES.mayAcknowledgeAlert(actor, NOW);
       case "witnessTrails" -> POLICIES.mayWitnessTrails(actor, NOW);
       case "provisionProject" -> POLICIES.mayProvision(actor, project, NOW);
@@ -71,6 +74,7 @@ class ServerPolicyCasesTest {
       case "editExport", "downloadRelease", "reviewExport", "revokeRelease" ->
           POLICIES.mayActOnExport(f[11], actor, "e-1", owner, project, NOW);
       case "fileReidentification" -> POLICIES.mayFileReidentification(actor, project, NOW);
+      case "viewReleasedSubmissions" -> POLICIES.mayViewReleasedSubmissions(actor, NOW);
       case "approveReidentification", "readReidentification" ->
           POLICIES.mayActOnReidentification(f[11], actor, "r-1", owner, project, NOW);
       default -> throw new IllegalArgumentException("unknown action " + f[11]);

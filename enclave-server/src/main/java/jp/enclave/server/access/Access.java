@@ -117,7 +117,7 @@ public final class Access {
     Instant trained = person.trainedThrough().map(Access::endOf).orElse(Instant.EPOCH);
     Set<String> projects = registry.projects().stream()
         .filter(p -> p.members().containsKey(c.subject())).map(Project::id).collect(Collectors.toSet());
-    return new Actor(c.subject(), c.roles(), org, trained, projects);
+    return new Actor(c.subject(), c.roles(), org, trained, projects, person.onsiteCenter());
   }
 
   private void require(Caller c, String action, String target, Decision d) {
@@ -179,6 +179,17 @@ public final class Access {
   public void requireFileReidentification(Caller c, Project p) {
     require(c, "file a re-identification request", "project/" + p.id(),
         policies.mayFileReidentification(actor(c), term(p), now()));
+  }
+
+  /** The list of released submissions to file against (the filing form's choices). */
+  public void requireViewReleasedSubmissions(Caller c) {
+    require(c, "list released submissions for re-identification", "registry",
+        policies.mayViewReleasedSubmissions(actor(c), now()));
+  }
+
+  /** Whether the caller may file about {@code p}, without auditing (to filter the list; filing asks again). */
+  public boolean allowsFileReidentification(Caller c, Project p) {
+    return policies.mayFileReidentification(actor(c), term(p), now()).allowed();
   }
 
   /** {@code action}: approveReidentification or readReidentification (the Cedar action). */

@@ -60,6 +60,13 @@ public class JpaOnsiteStore implements OnsiteStore {
   }
 
   @Override
+  public List<Visit> checkedInAt(String terminalId) {
+    return em.createQuery("from VisitRow where state = :s and terminalId = :t order by bookedAt", VisitRow.class)
+        .setParameter("s", Visit.VisitState.CHECKED_IN.name()).setParameter("t", terminalId)
+        .getResultList().stream().map(VisitRow::toDomain).toList();
+  }
+
+  @Override
   public void insert(Visit v) {
     VisitRow r = new VisitRow();
     r.set(v);

@@ -44,15 +44,16 @@ public final class OnsiteService implements SessionService.OnsiteGate {
   private final SessionEnd sessions;
 
   /**
-   * What a check-out asks of the sessions package: end the visitor's booked or open onsite
-   * sessions of the project, each audited with the reason; answers the ended sessions' ids.
-   * (A port, not {@code SessionService} itself: that service asks this one {@link #admits}.)
+   * What a check-out or a terminal's retirement asks of the sessions package: end the visitor's
+   * booked or open onsite sessions of the project, each audited with the reason and the terminal;
+   * answers the ended sessions' ids. (A port, not {@code SessionService} itself: that service asks
+   * this one {@link #admits}.)
    */
   @FunctionalInterface
   public interface SessionEnd {
-    SessionEnd NONE = (by, subject, projectId, reason) -> List.of();
+    SessionEnd NONE = (by, subject, projectId, reason, terminalId) -> List.of();
 
-    List<String> endOnsite(Caller by, String subject, String projectId, String reason);
+    List<String> endOnsite(Caller by, String subject, String projectId, String reason, String terminalId);
   }
 
   public OnsiteService(OnsiteStore store, RegistryStore registry, Access access, ServerPolicies policies,
@@ -124,7 +125,21 @@ public final class OnsiteService implements SessionService.OnsiteGate {
         Terminal.State.RETIRED, t.registeredBy(), t.registeredAt(), c.subject(), clock.instant(), reason.trim(),
         t.version());
     store.update(retired);
-    audit.record(c.subject(), "terminal.retired", "terminal/" + id, Map.of("center", t.centerId(), "reason", reason.trim()));
+    // Nobody may go on working at a retired terminal: the sessions running there end now, in this
+    // transaction (each session.ended names the terminal, the staff member is the actor), and the
+    // visitors seated there are checked out, as a check-out does; the gateways' next poll ends them.
+    // A consequence of the retirement the policies allowed, so no second question is asked.
+    String why = "terminal " + id + " retired at the onsite desk: " + reason.trim();
+    List<String> ended = new ArrayList<>();
+    List<String> visits = new ArrayList<>();
+    for (Visit v : store.checkedInAt(id)) {
+      List<String> mine = sessions.endOnsite(c, v.subject(), v.projectId(), why, id);
+      ended.addAll(mine);
+      visits.add(v.id());
+      move(c, v, transition(v, Action.CHECK_OUT), null, null, Map.of("endedSessions", mine, "reason", why));
+    }
+    audit.record(c.subject(), "terminal.retired", "terminal/" + id, Map.of("center", t.centerId(), "reason", reason.trim(),
+        "endedSessions", ended, "checkedOut", visits));
     return store.terminal(id).orElseThrow();
   }
 
@@ -179,7 +194,7 @@ public final class OnsiteService implements SessionService.OnsiteGate {
     Transition t = transition(v, Action.CHECK_IN);
     Project p = registry.project(v.projectId()).orElseThrow(() -> Refusals.notFound("project", v.projectId()));
     access.check(c, "check a visitor in", "visit/" + v.id(),
-        (a, now) -> policies.mayCheckIn(a, v.id(), v.subject(), Access.term(p), now));
+        (a, now) -> policies.mayCheckIn(a, v.id(), v.subject(), v.centerId(), Access.term(p), now));
     List<String> problems = new ArrayList<>();
     if (!v.day().equals(today())) {
       problems.add("day: the visit is booked for " + v.day() + ", not today (" + today() + ")");
@@ -208,11 +223,11 @@ public final class OnsiteService implements SessionService.OnsiteGate {
     Transition t = transition(v, Action.CHECK_OUT);
     Project p = registry.project(v.projectId()).orElseThrow(() -> Refusals.notFound("project", v.projectId()));
     access.check(c, "check a visitor out", "visit/" + v.id(),
-        (a, now) -> policies.mayCheckIn(a, v.id(), v.subject(), Access.term(p), now));
+        (a, now) -> policies.mayCheckIn(a, v.id(), v.subject(), v.centerId(), Access.term(p), now));
     // A visitor who has left the room must not leave a session running at the terminal: it ends
     // now (in this transaction, each ending audited with why), not when its token lapses.
     List<String> ended = sessions.endOnsite(c, v.subject(), v.projectId(),
-        "checked out at the onsite desk (visit " + v.id() + ")");
+        "checked out at the onsite desk (visit " + v.id() + ")", v.terminalId());
     return move(c, v, t, null, null, Map.of("endedSessions", ended));
   }
 

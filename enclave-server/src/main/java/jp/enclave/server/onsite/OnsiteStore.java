@@ -20,6 +20,9 @@ public interface OnsiteStore {
 
   List<Visit> visitsOn(LocalDate day);
 
+  /** Visits checked in (not yet out) at a terminal, whatever their day: whose sessions run there. */
+  List<Visit> checkedInAt(String terminalId);
+
   void insert(Visit v);
 
   void update(Visit v);

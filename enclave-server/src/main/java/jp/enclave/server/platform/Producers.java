@@ -117,7 +117,7 @@ public class Producers {
       jp.enclave.server.onsite.RequestPresence presence, jakarta.enterprise.inject.Instance<SessionService> sessions) {
     // Looked up at check-out: the session service itself asks this one whether a terminal admits a caller.
     return new jp.enclave.server.onsite.OnsiteService(store, registry, access, policies, audit, clock, presence::get,
-        (by, subject, project, reason) -> sessions.get().endOnsite(by, subject, project, reason));
+        (by, subject, project, reason, terminal) -> sessions.get().endOnsite(by, subject, project, reason, terminal));
   }
 
   /** The enclave home: configured, or the folder above the server's keys (the launcher's layout). */

@@ -33,6 +33,7 @@ public class RegistryPage {
   private final Form org = new Form();
   private final Form person = new Form();
   private final Form training = new Form();
+  private final Form center = new Form();
   private final Form project = new Form();
   private String revokeReason;
 
@@ -65,6 +66,10 @@ public class RegistryPage {
 
   public Form getTraining() {
     return training;
+  }
+
+  public Form getCenter() {
+    return center;
   }
 
   public Form getProject() {
@@ -106,6 +111,14 @@ public class RegistryPage {
       Person p = registry.recordTraining(user.caller(), training.text("subject"), new Training(training.text("course"),
           training.date("completedOn"), training.date("expiresOn")));
       Feedback.done("done.training", p.name());
+    });
+  }
+
+  /** The onsite center a staff member acts at (empty: none). */
+  public String assignOnsiteCenter() {
+    return change(() -> {
+      Person p = registry.assignOnsiteCenter(user.caller(), center.text("subject"), center.text("centerId"), null);
+      Feedback.done("done.onsiteCenter", p.name(), p.onsiteCenter() == null ? "—" : p.onsiteCenter());
     });
   }
 

@@ -35,6 +35,10 @@ public class ReidPage {
   ReidService reid;
   @Inject
   PortalUser user;
+  @Inject
+  Dates dates;
+  @Inject
+  Locales locales;
 
   private String id;
   private String exportId;
@@ -45,6 +49,10 @@ public class ReidPage {
   private ReidRequest current;
   private List<SourceRow> sources;
   private List<String> notFound = List.of();
+  private List<Choice> submissions;
+
+  /** A released submission in the filing form's list: its export request ID and what the inspector reads. */
+  public record Choice(String exportId, String label) {}
 
   /** One source reference of a pseudonym, as the holder's zone returned it. */
   public record SourceRow(String pseudonym, String hospital, String localPatientId, String storeTable, String recordKey) {}
@@ -126,6 +134,21 @@ public class ReidPage {
       requests = RegistryPage.read(() -> reid.list(user.caller()));
     }
     return requests;
+  }
+
+  /**
+   * The released submissions the inspector may file against (the same list as
+   * {@code GET /api/reidentifications/submissions}): project, title and release date in both calendars.
+   */
+  public List<Choice> getSubmissions() {
+    if (submissions == null) {
+      submissions = RegistryPage.read(() -> reid.submissions(user.caller())).stream()
+          .map(s -> new Choice(s.exportId(), s.projectTitle() + " (" + s.projectId() + ") — " + s.title() + " — "
+              + dates.both(s.releasedAt().atZone(jp.enclave.server.access.Access.ZONE).toLocalDate(), locales.getLanguage())
+              + " — " + s.exportId()))
+          .toList();
+    }
+    return submissions;
   }
 
   /** Requests waiting for an officer's approval (an officer's queue). */

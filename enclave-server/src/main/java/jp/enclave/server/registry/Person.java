@@ -5,8 +5,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
-/** A registered user: the identity provider's subject, linked to one organisation, with training records. */
-public record Person(String subject, String name, String organisationId, List<Training> trainings, long version) {
+/**
+ * A registered user: the identity provider's subject, linked to one organisation, with training
+ * records; {@code onsiteCenter} is the onsite center an onsite-staff member belongs to (null for
+ * none), set by a steward: staff act only there (Cedar {@code staff-outside-own-center}).
+ */
+public record Person(String subject, String name, String organisationId, List<Training> trainings, String onsiteCenter,
+    long version) {
   public Person {
     trainings = List.copyOf(trainings);
   }

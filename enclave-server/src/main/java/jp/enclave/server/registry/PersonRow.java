@@ -23,6 +23,8 @@ class PersonRow {
   String name;
   @Column(name = "organisation_id")
   String organisationId;
+  @Column(name = "onsite_center")
+  String onsiteCenter;
   @ElementCollection(fetch = FetchType.EAGER)
   @CollectionTable(name = "training", joinColumns = @JoinColumn(name = "subject"))
   @OrderBy("completedOn")
@@ -41,13 +43,14 @@ class PersonRow {
 
   Person toDomain() {
     return new Person(subject, name, organisationId,
-        trainings.stream().map(t -> new Training(t.course, t.completedOn, t.expiresOn)).toList(), version);
+        trainings.stream().map(t -> new Training(t.course, t.completedOn, t.expiresOn)).toList(), onsiteCenter, version);
   }
 
   void set(Person p) {
     subject = p.subject();
     name = p.name();
     organisationId = p.organisationId();
+    onsiteCenter = p.onsiteCenter();
     trainings.clear();
     for (Training t : p.trainings()) {
       TrainingRow r = new TrainingRow();

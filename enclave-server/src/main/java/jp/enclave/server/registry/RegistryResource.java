@@ -102,6 +102,15 @@ public class RegistryResource {
         () -> registry.registerPerson(caller.get(), required(in).subject(), in.name(), in.organisationId()));
   }
 
+  public record CenterInput(String centerId, Long version) {}
+
+  /** The onsite center a staff member acts at (a steward's edit; {@code version} guards against a stale one). */
+  @PUT
+  @Path("users/{subject}/onsite-center")
+  public Person assignOnsiteCenter(@PathParam("subject") String subject, CenterInput in) {
+    return registry.assignOnsiteCenter(caller.get(), subject, required(in).centerId(), in.version());
+  }
+
   @POST
   @Path("users/{subject}/trainings")
   public Response recordTraining(@HeaderParam(Idempotency.HEADER) String key, @PathParam("subject") String subject,

@@ -75,7 +75,7 @@ public final class RegistryService {
     if (store.person(subject).isPresent()) {
       throw Refusals.exists("user", subject);
     }
-    Person p = new Person(subject.trim(), name.trim(), organisationId, List.of(), 0);
+    Person p = new Person(subject.trim(), name.trim(), organisationId, List.of(), null, 0);
     store.insert(p);
     audit.record(c.subject(), "user.registered", "user/" + p.subject(), Map.of("organisation", organisationId));
     return store.person(p.subject()).orElseThrow();
@@ -96,10 +96,37 @@ public final class RegistryService {
     check("training", problems);
     List<Training> trainings = new ArrayList<>(p.trainings());
     trainings.add(t);
-    store.update(new Person(p.subject(), p.name(), p.organisationId(), trainings, p.version()));
+    store.update(new Person(p.subject(), p.name(), p.organisationId(), trainings, p.onsiteCenter(), p.version()));
     audit.record(c.subject(), "user.training-recorded", "user/" + subject, Map.of("course", t.course(),
         "completedOn", t.completedOn().toString(), "expiresOn", t.expiresOn().toString()));
     return store.person(subject).orElseThrow();
+  }
+
+  /** An onsite center's id as terminals carry it (the onsite desk's rule for ids). */
+  private static final java.util.regex.Pattern CENTER = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{1,40}");
+
+  /**
+   * Assigns an onsite-staff member to the onsite center where they may register and retire
+   * terminals and check visitors in and out ({@code centerId} null or blank: to none, so they may
+   * do neither). {@code version} is the user's version the edit was based on (null: the current one).
+   */
+  public Person assignOnsiteCenter(Caller c, String subject, String centerId, Long version) {
+    access.requireManageRegistry(c);
+    Person p = store.person(subject == null ? "" : subject).orElseThrow(() -> Refusals.notFound("user", subject));
+    String center = blank(centerId) ? null : centerId.strip();
+    if (center != null && !CENTER.matcher(center).matches()) {
+      check("onsite-center", List.of("centerId: an onsite center's id as its terminals name it (2-41 characters of "
+          + "a-z, 0-9 and '-'); empty to assign none"));
+    }
+    if (version != null && version != p.version()) {
+      throw Refusals.stale("user", subject, version, p.version());
+    }
+    store.update(new Person(p.subject(), p.name(), p.organisationId(), p.trainings(), center, p.version()));
+    Map<String, Object> detail = new java.util.LinkedHashMap<>();
+    detail.put("from", p.onsiteCenter() == null ? "" : p.onsiteCenter());
+    detail.put("to", center == null ? "" : center);
+    audit.record(c.subject(), "user.onsite-center-assigned", "user/" + p.subject(), detail);
+    return store.person(p.subject()).orElseThrow();
   }
 
   public Project registerProject(Caller c, Project p) {

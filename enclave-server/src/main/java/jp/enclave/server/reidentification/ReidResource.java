@@ -50,6 +50,13 @@ public class ReidResource {
     return reid.list(caller.get()).stream().map(ReidView::of).toList();
   }
 
+  /** The released submissions the caller may file against (the portal's filing form lists the same). */
+  @GET
+  @Path("submissions")
+  public List<ReidService.Submission> submissions() {
+    return reid.submissions(caller.get());
+  }
+
   @GET
   @Path("{id}")
   public ReidView get(@PathParam("id") String id) {

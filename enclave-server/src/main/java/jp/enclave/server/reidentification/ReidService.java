@@ -203,6 +203,32 @@ public final class ReidService {
 
   // --- reading ---
 
+  /** A released submission an inspector may file against: what the filing form's list shows. */
+  public record Submission(String exportId, String projectId, String projectTitle, String title, String releaseId,
+      Instant releasedAt, String state) {}
+
+  /**
+   * The released submissions (exports released or revoked after release, as {@link #file} accepts)
+   * of projects that have not ended and about which the caller may file, newest first. Asking for
+   * the list is an access decision of its own (Cedar {@code viewReleasedSubmissions}; a denial is
+   * audited); typed IDs stay accepted by {@link #file}, which asks its own questions.
+   */
+  public List<Submission> submissions(Caller c) {
+    access.requireViewReleasedSubmissions(c);
+    Map<String, java.util.Optional<Project>> projects = new java.util.HashMap<>();
+    List<Submission> out = new ArrayList<>();
+    for (ExportRequest e : airlock.inStates(List.of(ExportState.RELEASED, ExportState.REVOKED))) {
+      Project p = projects.computeIfAbsent(e.projectId(), registry::project).orElse(null);
+      if (p == null || ends.why(p.id()).isPresent() || !access.allowsFileReidentification(c, p)) {
+        continue;
+      }
+      airlock.releaseOf(e.id()).ifPresent(r -> out.add(new Submission(e.id(), p.id(), p.title(), e.title(), r.id(),
+          r.at(), e.state().wire())));
+    }
+    out.sort(java.util.Comparator.comparing(Submission::releasedAt).reversed().thenComparing(Submission::exportId));
+    return out;
+  }
+
   /** Officers see every request, an inspector their own; anyone else nothing. */
   public List<ReidRequest> list(Caller c) {
     if (c.roles().contains("reid-officer")) {

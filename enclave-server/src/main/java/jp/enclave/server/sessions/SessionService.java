@@ -151,16 +151,17 @@ public final class SessionService {
   }
 
   /**
-   * Ends the visitor's booked or open onsite sessions of a project when they are checked out
-   * (called by the onsite desk's check-out, which the policies have already allowed; the caller
-   * is the staff member who checked them out and is the ending's actor in the audit trail).
-   * Remote sessions are not the desk's business and stay as they are.
+   * Ends the visitor's booked or open onsite sessions of a project when they are checked out or
+   * the terminal they sit at is retired (called by the onsite desk, whose step the policies have
+   * already allowed; the caller is the staff member and is the ending's actor in the audit trail,
+   * whose detail names the terminal). Remote sessions are not the desk's business and stay as they are.
    */
-  public List<String> endOnsite(Caller by, String subject, String projectId, String reason) {
+  public List<String> endOnsite(Caller by, String subject, String projectId, String reason, String terminalId) {
     List<String> ended = new java.util.ArrayList<>();
+    Map<String, Object> where = terminalId == null ? Map.of() : Map.of("terminal", terminalId);
     for (Session s : sessions.active()) {
       if (s.subject().equals(subject) && s.projectId().equals(projectId) && s.kind() == SessionKind.ONSITE) {
-        ended.add(move(by, s, transition(s, Action.END), reason).id());
+        ended.add(move(by, s, transition(s, Action.END), reason, where).id());
       }
     }
     return ended;
@@ -242,14 +243,23 @@ public final class SessionService {
   }
 
   private Session move(Caller c, Session s, Transition t, String reason) {
+    return move(c, s, t, reason, Map.of());
+  }
+
+  private Session move(Caller c, Session s, Transition t, String reason, Map<String, Object> more) {
     Session moved = s.moved(t.to(), clock.instant(), c.subject(), reason);
     sessions.update(moved);
     if (t.to() == SessionState.ENDED || t.to() == SessionState.REVOKED) {
       gateways.sessionEnded(moved);
     }
-    audit.record(c.subject(), t.auditEvent(), "session/" + s.id(), reason == null
-        ? Map.of("project", s.projectId(), "kind", s.kind().wire())
-        : Map.of("project", s.projectId(), "kind", s.kind().wire(), "reason", reason));
+    Map<String, Object> detail = new java.util.LinkedHashMap<>();
+    detail.put("project", s.projectId());
+    detail.put("kind", s.kind().wire());
+    if (reason != null) {
+      detail.put("reason", reason);
+    }
+    detail.putAll(more);
+    audit.record(c.subject(), t.auditEvent(), "session/" + s.id(), detail);
     return sessions.find(s.id()).orElseThrow();
   }
 

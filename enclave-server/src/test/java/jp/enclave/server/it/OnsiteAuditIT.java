@@ -122,6 +122,10 @@ class OnsiteAuditIT {
          "approvedFrom":"%s","approvedUntil":"%s","members":{"%s":"LEAD"}}"""
         .formatted(TODAY.minusDays(10), TODAY.plusDays(200), RESEARCHER_SUBJECT));
     assertThat(p.status()).as(p.body().toString()).isEqualTo(201);
+    // The onsite staff member is a registered user of the creating business (their center comes in the next step).
+    assertThat(api().post("api/registry/users", steward, key(), """
+        {"subject":"%s","name":"Onsite Staff","organisationId":"org-a"}""".formatted(STAFF_SUBJECT)).status())
+        .isEqualTo(201);
   }
 
   @Test
@@ -133,6 +137,37 @@ class OnsiteAuditIT {
       assertThat(r.status()).isEqualTo(403);
       assertThat(r.code()).isEqualTo("not-permitted");
     }
+    // Staff act only at the onsite center the registry assigns them to: none yet, so nowhere.
+    Api.Reply unassigned = api().post("api/onsite/terminals", staff, key(), t);
+    assertThat(unassigned.status()).isEqualTo(403);
+    assertThat(unassigned.code()).isEqualTo("staff-without-center");
+    assertThat(unassigned.body().path("detail").asText()).contains("a data steward sets it");
+    // Only a steward assigns the center; a stale version is refused.
+    String center = "{\"centerId\":\"tokyo-1\"}";
+    assertThat(api().put("api/registry/users/" + STAFF_SUBJECT + "/onsite-center", staff, center).code())
+        .isEqualTo("not-permitted");
+    assertThat(api().put("api/registry/users/" + STAFF_SUBJECT + "/onsite-center", steward,
+        "{\"centerId\":\"tokyo-1\",\"version\":99}").code()).isEqualTo("stale-edit");
+    assertThat(api().put("api/registry/users/" + STAFF_SUBJECT + "/onsite-center", steward,
+        "{\"centerId\":\"Tokyo 1!\"}").code()).isEqualTo("invalid-onsite-center");
+    Api.Reply assigned = api().put("api/registry/users/" + STAFF_SUBJECT + "/onsite-center", steward, center);
+    assertThat(assigned.status()).as(assigned.body().toString()).isEqualTo(200);
+    assertThat(assigned.body().path("onsiteCenter").asText()).isEqualTo("tokyo-1");
+    assertThat(count("select count(*) from person where subject = '" + STAFF_SUBJECT + "' and onsite_center = 'tokyo-1'"))
+        .isEqualTo(1);
+    assertThat(count("select count(*) from audit_event where event = 'user.onsite-center-assigned'"
+        + " and target = 'user/" + STAFF_SUBJECT + "' and detail like '%\"to\":\"tokyo-1\"%'")).isEqualTo(1);
+    // Another center's terminal: refused, explained, audited.
+    Api.Reply elsewhere = api().post("api/onsite/terminals", staff, key(),
+        "{\"id\":\"o-01\",\"centerId\":\"osaka-1\",\"location\":\"Osaka room\",\"address\":\"127.0.0.1\"}");
+    assertThat(elsewhere.status()).isEqualTo(403);
+    assertThat(elsewhere.code()).isEqualTo("staff-outside-own-center");
+    assertThat(elsewhere.body().path("detail").asText()).contains("only at their own onsite center");
+    assertThat(count("select count(*) from audit_event where event = 'access.denied' and actor = '" + STAFF_SUBJECT
+        + "' and target = 'onsite/osaka-1' and detail like '%staff-outside-own-center%'")).isEqualTo(1);
+    assertThat(count("select count(*) from audit_event where event = 'access.denied' and actor = '" + STAFF_SUBJECT
+        + "' and detail like '%staff-without-center%'")).isEqualTo(1);
+    assertThat(count("select count(*) from onsite_terminal")).isZero();
     Api.Reply ok = api().post("api/onsite/terminals", staff, key(), t);
     assertThat(ok.status()).as(ok.body().toString()).isEqualTo(201);
     credential = ok.body().path("credential").asText();
@@ -227,6 +262,38 @@ class OnsiteAuditIT {
         Map.of("Enclave-Terminal", credential)).code()).isEqualTo("session-transition-invalid");
     assertThat(api().post(path, researcher, key(), null, Map.of("Enclave-Terminal", credential)).code())
         .isEqualTo("onsite-from-registered-terminal");
+
+    // Retiring the terminal a visitor works at ends their onsite session in the retirement's own
+    // transaction: session.ended names the terminal with the staff member as actor, the visit is
+    // checked out, and the gateway's feed lists the session as ended (as for a revocation).
+    Api.Reply t3 = api().post("api/onsite/terminals", staff, key(),
+        "{\"id\":\"t-03\",\"centerId\":\"tokyo-1\",\"location\":\"Room 3, seat 3\",\"address\":\"127.0.0.1\"}");
+    assertThat(t3.status()).as(t3.body().toString()).isEqualTo(201);
+    String credential3 = t3.body().path("credential").asText();
+    String visit3 = api().post("api/onsite/visits", researcher, key(),
+        "{\"projectId\":\"p-onsite\",\"centerId\":\"tokyo-1\",\"day\":\"%s\"}".formatted(TODAY)).body().path("id").asText();
+    assertThat(api().post("api/onsite/visits/" + visit3 + "/check-in", staff, key(),
+        "{\"terminalId\":\"t-03\",\"identityDocument\":\"passport\"}").status()).isEqualTo(200);
+    Api.Reply at3 = api().post("api/onsite/visits/" + visit3 + "/session", researcher, key(), null,
+        Map.of("Enclave-Terminal", credential3));
+    assertThat(at3.status()).as(at3.body().toString()).isEqualTo(200);
+    String session3 = at3.body().path("session").path("id").asText();
+    Api.Reply retire = api().post("api/onsite/terminals/t-03/retire", staff, key(), "{\"reason\":\"screen broken\"}");
+    assertThat(retire.status()).as(retire.body().toString()).isEqualTo(200);
+    assertThat(count("select count(*) from research_session where id = '" + session3 + "' and state = 'ENDED'"
+        + " and end_reason = 'terminal t-03 retired at the onsite desk: screen broken'")).isEqualTo(1);
+    assertThat(count("select count(*) from audit_event where event = 'session.ended' and target = 'session/" + session3
+        + "' and actor = '" + STAFF_SUBJECT + "' and detail like '%\"terminal\":\"t-03\"%'")).isEqualTo(1);
+    assertThat(count("select count(*) from onsite_visit where id = '" + visit3 + "' and state = 'ENDED'")).isEqualTo(1);
+    assertThat(count("select count(*) from audit_event where event = 'terminal.retired' and target = 'terminal/t-03'"
+        + " and detail like '%" + session3 + "%' and detail like '%" + visit3 + "%'")).isEqualTo(1);
+    // The session.ended row precedes the retirement's in the chain: both were written by the one call.
+    assertThat(count("select count(*) from audit_event e, audit_event r where e.event = 'session.ended'"
+        + " and e.target = 'session/" + session3 + "' and r.event = 'terminal.retired' and r.target = 'terminal/t-03'"
+        + " and e.seq < r.seq")).isEqualTo(1);
+    assertThat(count("select count(*) from research_session where id = '" + remoteSession + "' and state = 'OPEN'")).isEqualTo(1);
+    assertThat(api().post("api/sessions/" + session3 + "/renew", researcher, key(), null,
+        Map.of("Enclave-Terminal", credential3)).code()).isEqualTo("session-transition-invalid");
   }
 
   /** An HTTP/1.0 POST from a chosen loopback source address (127.0.0.2 is another machine to the server). */
@@ -421,6 +488,19 @@ class OnsiteAuditIT {
   @Order(9)
   void inTheBrowserStaffCheckAVisitorInTheAuditorSeesTrailsAndAlertsAndSignsOut() throws Exception {
     String base = Api.deployed(this.base);
+    // A steward sets the staff member's center on the registry page (the same as the API's assignment).
+    WebDriver registry = browser("ja");
+    try {
+      signIn(registry, base + "portal/registry.xhtml", Accounts.STEWARD, "19-steward");
+      new Select(registry.findElement(By.id("center:subject"))).selectByValue(STAFF_SUBJECT);
+      type(registry, "center:centerId", "tokyo-1");
+      assertThat(registry.findElements(By.cssSelector("label[for='center:centerId']"))).hasSize(1);
+      submit(registry, "center:assign", "tokyo-1");
+      assertThat(registry.findElement(By.id("users")).getText()).contains("Onsite Staff", "tokyo-1");
+      shot(registry, "19-staff-center-set");
+    } finally {
+      registry.quit();
+    }
     WebDriver visitor = browser("ja");
     WebDriver desk = browser("ja");
     WebDriver audit = browser("en");

@@ -36,6 +36,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * PMDA re-identification in the portal, in Debian's headless Chromium (the issue's browser test):
@@ -162,6 +163,23 @@ class ReidBrowserIT {
     String page = Api.local(base) + "portal/reidentification.xhtml";
     String requestUrl;
 
+    // The list the form offers, from the API: the released submission with its project, title and release date;
+    // anyone but an inspector is refused (403, audited as access.denied).
+    Api api = new Api(base);
+    JsonNode list = api.get("api/reidentifications/submissions", Accounts.accessToken("inspector")).body();
+    JsonNode mine = null;
+    for (JsonNode n : list) {
+      if (n.path("exportId").asText().equals(exportId)) {
+        mine = n;
+      }
+    }
+    assertThat(mine).as(list.toString()).isNotNull();
+    assertThat(mine.path("projectId").asText()).isEqualTo("p-reid-ui");
+    assertThat(mine.path("projectTitle").asText()).isEqualTo("市販後安全性");
+    assertThat(mine.path("title").asText()).isEqualTo("PMDA 安全性報告の症例");
+    assertThat(mine.path("releasedAt").asText()).isNotBlank();
+    assertThat(api.get("api/reidentifications/submissions", Accounts.accessToken("researcher")).status()).isEqualTo(403);
+
     WebDriver inspector = Browsers.open("ja");
     try {
       Browsers.signIn(inspector, page, "inspector", "reid-01");
@@ -169,7 +187,13 @@ class ReidBrowserIT {
       for (String field : List.of("file:export", "file:pseudonyms", "file:legal-basis")) {
         assertThat(inspector.findElements(By.cssSelector("label[for='" + field + "']"))).as(field).hasSize(1);
       }
-      Browsers.type(inspector, "file:export", exportId);
+      // The inspector picks the submission from the list (project, title, release date), not by typing its ID.
+      Select submissions = new Select(inspector.findElement(By.id("file:export")));
+      WebElement option = submissions.getOptions().stream().filter(o -> o.getAttribute("value").equals(exportId))
+          .findFirst().orElseThrow(() -> new AssertionError("the released submission is not in the list"));
+      assertThat(option.getText()).contains("市販後安全性", "p-reid-ui", "PMDA 安全性報告の症例", TODAY.getYear() + "年", exportId);
+      Browsers.shot(inspector, "reid-01b-choose-submission");
+      submissions.selectByValue(exportId);
       Browsers.type(inspector, "file:pseudonyms", pseudonyms.get(0) + "\n" + pseudonyms.get(1));
       Browsers.type(inspector, "file:legal-basis", LEGAL_BASIS);
       inspector.findElement(By.id("file:file")).click();

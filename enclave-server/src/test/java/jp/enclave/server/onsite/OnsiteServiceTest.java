@@ -42,20 +42,99 @@ class OnsiteServiceTest {
   AtomicReference<Presence> presence;
   OnsiteService onsite;
   SessionService sessions;
+  /** What the gateways were told had ended (the managed gateway drops these sessions at its next poll). */
+  final List<String> gatewayEnded = new ArrayList<>();
 
   @BeforeEach
   void world() {
     f = new Fixtures().eligible();
+    staffAt(STAFF, "tokyo-1");
     store = new Memory();
     presence = new AtomicReference<>(Presence.of(TERMINAL_ADDRESS, null));
     onsite = new OnsiteService(store, f.registryStore, f.access, Fixtures.POLICIES, f.audit, f.clock, presence::get,
-        (by, subject, project, reason) -> sessions.endOnsite(by, subject, project, reason));
-    sessions = new SessionService(f.sessionStore, f.registryStore, f.access, f.audit, f.tokens, jp.enclave.server.sessions.Gateways.fixed("127.0.0.1:47470"),
+        (by, subject, project, reason, terminal) -> sessions.endOnsite(by, subject, project, reason, terminal));
+    jp.enclave.server.sessions.Gateways fixed = jp.enclave.server.sessions.Gateways.fixed("127.0.0.1:47470");
+    sessions = new SessionService(f.sessionStore, f.registryStore, f.access, f.audit, f.tokens,
+        new jp.enclave.server.sessions.Gateways() {
+          public String addressFor(String projectId) { return fixed.addressFor(projectId); }
+          public void tokenIssued(jp.enclave.server.sessions.Session s, String token, java.time.Instant expires) {}
+          public void sessionEnded(jp.enclave.server.sessions.Session s) { gatewayEnded.add(s.id()); }
+        },
         f.clock, onsite);
   }
 
   private String registerTerminal(String id) {
     return onsite.registerTerminal(STAFF, id, "tokyo-1", "Room 3, seat " + id, TERMINAL_ADDRESS).secret();
+  }
+
+  /** A registered onsite-staff member the registry assigns to {@code center}. */
+  private void staffAt(Caller staff, String center) {
+    f.registry.registerPerson(Fixtures.STEWARD, staff.subject(), staff.name(), "org-a");
+    f.registry.assignOnsiteCenter(Fixtures.STEWARD, staff.subject(), center, null);
+  }
+
+  private static String code(Runnable r) {
+    try {
+      r.run();
+    } catch (Refusal e) {
+      return e.code();
+    }
+    throw new AssertionError("not refused");
+  }
+
+  @Test
+  void staffActOnlyAtTheirOwnCenterEveryRefusalExplainedAndAudited() {
+    Caller osaka = new Caller("staff-2", "Osaka staff", Set.of("onsite-staff"));
+    staffAt(osaka, "osaka-1");
+    Caller unassigned = new Caller("staff-3", "New staff", Set.of("onsite-staff"));
+    f.registry.registerPerson(Fixtures.STEWARD, unassigned.subject(), unassigned.name(), "org-a");
+    registerTerminal("t-01");
+    onsite.registerTerminal(osaka, "o-01", "osaka-1", "Osaka room, seat 1", TERMINAL_ADDRESS);
+    Visit atOsaka = onsite.bookVisit(RESEARCHER, "p-dm", "osaka-1", TODAY);
+    int denials = (int) f.audit.events().stream().filter(e -> e.equals("access.denied")).count();
+
+    // Tokyo's staff at Osaka: register, retire, check in; each refused with the code and why.
+    Refusal r = (Refusal) org.assertj.core.api.Assertions.catchThrowable(
+        () -> onsite.registerTerminal(STAFF, "o-02", "osaka-1", "Osaka room, seat 2", TERMINAL_ADDRESS));
+    assertThat(r.code()).isEqualTo("staff-outside-own-center");
+    assertThat(r.getMessage()).contains("register a terminal refused", "only at their own onsite center");
+    assertThat(code(() -> onsite.retireTerminal(STAFF, "o-01", "not ours"))).isEqualTo("staff-outside-own-center");
+    assertThat(code(() -> onsite.checkIn(STAFF, atOsaka.id(), "o-01", "passport"))).isEqualTo("staff-outside-own-center");
+    // Staff the registry assigns to no center act nowhere.
+    Refusal none = (Refusal) org.assertj.core.api.Assertions.catchThrowable(
+        () -> onsite.registerTerminal(unassigned, "t-09", "tokyo-1", "Room 3", TERMINAL_ADDRESS));
+    assertThat(none.code()).isEqualTo("staff-without-center");
+    assertThat(none.getMessage()).contains("a data steward sets it");
+    assertThat(code(() -> onsite.checkIn(unassigned, atOsaka.id(), "o-01", "passport"))).isEqualTo("staff-without-center");
+    assertThat(store.terminal("o-02")).isEmpty();
+    assertThat(store.terminal("t-09")).isEmpty();
+    assertThat(store.terminal("o-01").orElseThrow().active()).isTrue();
+    assertThat(store.visit(atOsaka.id()).orElseThrow().state()).isEqualTo(VisitState.BOOKED);
+    var denied = f.audit.entries.stream().filter(e -> e.event().equals("access.denied")).skip(denials).toList();
+    assertThat(denied).hasSize(5).allSatisfy(e -> assertThat(e.detail()).contains("staff-"));
+    assertThat(denied.get(0).target()).isEqualTo("onsite/osaka-1");
+
+    // Osaka's own staff check the visitor in and out there; seeing the desk is not bound to a center.
+    Visit in = onsite.checkIn(osaka, atOsaka.id(), "o-01", "passport");
+    assertThat(in.state()).isEqualTo(VisitState.CHECKED_IN);
+    assertThat(code(() -> onsite.checkOut(STAFF, atOsaka.id()))).isEqualTo("staff-outside-own-center");
+    assertThat(onsite.checkOut(osaka, atOsaka.id()).state()).isEqualTo(VisitState.ENDED);
+    assertThat(onsite.terminals(STAFF)).extracting(Terminal::id).contains("o-01", "t-01");
+    // A steward moves Tokyo's staff member to Osaka: now they may act there and no longer in Tokyo.
+    f.registry.assignOnsiteCenter(Fixtures.STEWARD, STAFF.subject(), "osaka-1", null);
+    onsite.registerTerminal(STAFF, "o-02", "osaka-1", "Osaka room, seat 2", TERMINAL_ADDRESS);
+    assertThat(code(() -> onsite.retireTerminal(STAFF, "t-01", "moved"))).isEqualTo("staff-outside-own-center");
+  }
+
+  /** Another trained researcher of the organisation, lead of project p-two. */
+  private Caller secondResearcher() {
+    Caller r2 = new Caller("researcher-2", "Researcher Two", Set.of("researcher"));
+    f.registry.registerPerson(Fixtures.STEWARD, r2.subject(), "Researcher Two", "org-a");
+    f.registry.recordTraining(Fixtures.STEWARD, r2.subject(),
+        new jp.enclave.server.registry.Training("privacy-2026", TODAY.minusDays(10), TODAY.plusYears(1)));
+    f.registry.registerProject(Fixtures.STEWARD, Fixtures.project("p-two", "org-a", TODAY.minusDays(30), TODAY.plusDays(300),
+        Map.of(r2.subject(), jp.enclave.server.registry.Project.MemberRole.LEAD)));
+    return r2;
   }
 
   private Visit checkedIn(String terminal) {
@@ -82,10 +161,13 @@ class OnsiteServiceTest {
 
   @Test
   void badTerminalInputIsNamedAllAtOnceAndDuplicatesRefused() {
+    // Staff act only at their own center, so a center id other than theirs (even a malformed one) is refused first.
+    assertThatThrownBy(() -> onsite.registerTerminal(STAFF, "Bad Id", "x", " ", "terminal.local"))
+        .extracting(e -> ((Refusal) e).code()).isEqualTo("staff-outside-own-center");
     Refusal r = (Refusal) org.assertj.core.api.Assertions.catchThrowable(() ->
-        onsite.registerTerminal(STAFF, "Bad Id", "x", " ", "terminal.local"));
+        onsite.registerTerminal(STAFF, "Bad Id", "tokyo-1", " ", "terminal.local"));
     assertThat(r.code()).isEqualTo("invalid-terminal");
-    assertThat(r.details()).hasSize(4);
+    assertThat(r.details()).hasSize(3);
     registerTerminal("t-01");
     assertThatThrownBy(() -> registerTerminal("t-01")).extracting(e -> ((Refusal) e).code()).isEqualTo("terminal-exists");
     assertThat(OnsiteService.validAddress("10.0.0.256")).isFalse();
@@ -106,6 +188,7 @@ class OnsiteServiceTest {
     assertThatThrownBy(() -> onsite.checkIn(RESEARCHER, v.id(), "t-01", "passport"))
         .extracting(e -> ((Refusal) e).code()).isEqualTo("no-self-check-in");
     Caller staffVisitor = new Caller(RESEARCHER.subject(), "Researcher who is staff", Set.of("researcher", "onsite-staff"));
+    f.registry.assignOnsiteCenter(Fixtures.STEWARD, RESEARCHER.subject(), "tokyo-1", null); // staff of this very center
     assertThatThrownBy(() -> onsite.checkIn(staffVisitor, v.id(), "t-01", "passport"))
         .extracting(e -> ((Refusal) e).code()).isEqualTo("no-self-check-in");
     Refusal bad = (Refusal) org.assertj.core.api.Assertions.catchThrowable(() ->
@@ -217,6 +300,64 @@ class OnsiteServiceTest {
   }
 
   @Test
+  void retiringATerminalEndsTheSessionsRunningAtItInTheSameStepAndChecksItsVisitorOut() {
+    String secret1 = registerTerminal("t-01");
+    String secret2 = registerTerminal("t-02");
+    Visit v = checkedIn("t-01");
+    presence.set(Presence.of(TERMINAL_ADDRESS, "t-01:" + secret1));
+    String id = sessions.book(RESEARCHER, "p-dm", SessionKind.ONSITE).id();
+    sessions.open(RESEARCHER, id);
+    String remote = sessions.book(RESEARCHER, "p-dm", SessionKind.REMOTE).id();
+    sessions.open(RESEARCHER, remote);
+    // Another visitor at another terminal of the room is not touched.
+    Caller other = secondResearcher();
+    Visit w = onsite.checkIn(STAFF, onsite.bookVisit(other, "p-two", "tokyo-1", TODAY).id(), "t-02", "passport");
+    presence.set(Presence.of(TERMINAL_ADDRESS, "t-02:" + secret2));
+    String elsewhere = sessions.book(other, "p-two", SessionKind.ONSITE).id();
+    sessions.open(other, elsewhere);
+    int before = f.audit.entries.size();
+
+    onsite.retireTerminal(STAFF, "t-01", "screen broken");
+
+    assertThat(f.sessionStore.find(id).orElseThrow().state()).isEqualTo(SessionState.ENDED);
+    assertThat(f.sessionStore.find(id).orElseThrow().endReason()).isEqualTo("terminal t-01 retired at the onsite desk: screen broken");
+    assertThat(gatewayEnded).containsExactly(id);
+    assertThat(f.sessionStore.find(remote).orElseThrow().state()).isEqualTo(SessionState.OPEN);
+    assertThat(f.sessionStore.find(elsewhere).orElseThrow().state()).isEqualTo(SessionState.OPEN);
+    assertThat(store.visit(v.id()).orElseThrow().state()).isEqualTo(VisitState.ENDED);
+    assertThat(store.visit(w.id()).orElseThrow().state()).isEqualTo(VisitState.CHECKED_IN);
+    var step = f.audit.entries.subList(before, f.audit.entries.size());
+    assertThat(step).extracting(e -> e.event()).containsExactly("session.ended", "visit.checked-out", "terminal.retired");
+    assertThat(step.get(0).actor()).isEqualTo(STAFF.subject());
+    assertThat(step.get(0).target()).isEqualTo("session/" + id);
+    assertThat(step.get(0).detail()).contains("\"terminal\":\"t-01\"", "screen broken");
+    assertThat(step.get(1).detail()).contains(id);
+    assertThat(step.get(2).detail()).contains(id, v.id());
+    // Nothing goes on at the retired terminal: no renewal, no new session, no new check-in.
+    presence.set(Presence.of(TERMINAL_ADDRESS, "t-01:" + secret1));
+    assertThatThrownBy(() -> sessions.renew(RESEARCHER, id))
+        .extracting(e -> ((Refusal) e).code()).isEqualTo("session-transition-invalid");
+    assertThatThrownBy(() -> sessions.book(RESEARCHER, "p-dm", SessionKind.ONSITE))
+        .extracting(e -> ((Refusal) e).code()).isEqualTo("onsite-from-registered-terminal");
+  }
+
+  @Test
+  void aRefusedRetirementEndsNothing() {
+    String secret = registerTerminal("t-01");
+    checkedIn("t-01");
+    presence.set(Presence.of(TERMINAL_ADDRESS, "t-01:" + secret));
+    String id = sessions.book(RESEARCHER, "p-dm", SessionKind.ONSITE).id();
+    sessions.open(RESEARCHER, id);
+    for (Caller c : List.of(RESEARCHER, Fixtures.STEWARD, Fixtures.AUDITOR)) {
+      assertThatThrownBy(() -> onsite.retireTerminal(c, "t-01", "not theirs"))
+          .extracting(e -> ((Refusal) e).code()).isEqualTo("not-permitted");
+    }
+    assertThat(f.sessionStore.find(id).orElseThrow().state()).isEqualTo(SessionState.OPEN);
+    assertThat(gatewayEnded).isEmpty();
+    assertThat(store.terminal("t-01").orElseThrow().active()).isTrue();
+  }
+
+  @Test
   void theVisitTableRowByRowAndEveryAbsentPairRefused() {
     assertThat(VisitTransitions.TABLE).hasSize(3);
     for (VisitTransitions.Transition t : VisitTransitions.TABLE) {
@@ -269,6 +410,9 @@ class OnsiteServiceTest {
     public Optional<Visit> visit(String id) { return Optional.ofNullable(visits.get(id)); }
     public List<Visit> visitsOf(String s) { return visits.values().stream().filter(v -> v.subject().equals(s)).toList(); }
     public List<Visit> visitsOn(LocalDate d) { return new ArrayList<>(visits.values().stream().filter(v -> v.day().equals(d)).toList()); }
+    public List<Visit> checkedInAt(String t) {
+      return visits.values().stream().filter(v -> v.state() == VisitState.CHECKED_IN && t.equals(v.terminalId())).toList();
+    }
     public void insert(Visit v) { visits.put(v.id(), v); }
     public void update(Visit v) {
       Visit cur = visits.get(v.id());

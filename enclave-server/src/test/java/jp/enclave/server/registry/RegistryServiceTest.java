@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import jp.enclave.server.Fixtures;
+import jp.enclave.server.access.Caller;
 import jp.enclave.server.access.Refusal;
 import org.junit.jupiter.api.Test;
 
@@ -89,5 +90,38 @@ class RegistryServiceTest {
     f.registry.registerProject(STEWARD, Fixtures.project("p-next", "org-a", TODAY.plusDays(1), TODAY.plusYears(1), Map.of()));
     assertThat(f.registry.approvedProjects()).extracting(RegistryService.PublicProject::id).containsExactly("p-dm");
     assertThat(f.registry.approvedProjects().get(0).organisation()).isEqualTo("Org org-a");
+  }
+
+  @Test
+  void aStewardAssignsAStaffMemberToOneOnsiteCenterAuditedWithBeforeAndAfter() {
+    Fixtures f = new Fixtures().eligible();
+    Person p = f.registry.assignOnsiteCenter(STEWARD, RESEARCHER.subject(), "tokyo-1", null);
+    assertThat(p.onsiteCenter()).isEqualTo("tokyo-1");
+    // Recording training keeps the assignment.
+    f.registry.recordTraining(STEWARD, RESEARCHER.subject(), new Training("refresher", TODAY, TODAY.plusYears(1)));
+    assertThat(f.registryStore.person(RESEARCHER.subject()).orElseThrow().onsiteCenter()).isEqualTo("tokyo-1");
+    var last = f.audit.entries.stream().filter(e -> e.event().equals("user.onsite-center-assigned")).toList();
+    assertThat(last).singleElement().satisfies(e -> {
+      assertThat(e.actor()).isEqualTo(STEWARD.subject());
+      assertThat(e.detail()).contains("\"from\":\"\"", "\"to\":\"tokyo-1\"");
+    });
+    long version = f.registryStore.person(RESEARCHER.subject()).orElseThrow().version();
+    assertThat(f.registry.assignOnsiteCenter(STEWARD, RESEARCHER.subject(), " ", version).onsiteCenter()).isNull();
+
+    // Wrong role, bad id, stale version, unknown user: refused, nothing changes.
+    for (Caller c : java.util.List.of(RESEARCHER, AUDITOR)) {
+      assertThatThrownBy(() -> f.registry.assignOnsiteCenter(c, RESEARCHER.subject(), "osaka-1", null))
+          .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.code()).isEqualTo("not-permitted"));
+    }
+    assertThatThrownBy(() -> f.registry.assignOnsiteCenter(STEWARD, RESEARCHER.subject(), "Osaka 1!", null))
+        .isInstanceOfSatisfying(Refusal.class, r -> {
+          assertThat(r.code()).isEqualTo("invalid-onsite-center");
+          assertThat(r.details()).anyMatch(d -> d.startsWith("centerId:"));
+        });
+    assertThatThrownBy(() -> f.registry.assignOnsiteCenter(STEWARD, RESEARCHER.subject(), "osaka-1", version))
+        .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.code()).isEqualTo("stale-edit"));
+    assertThatThrownBy(() -> f.registry.assignOnsiteCenter(STEWARD, "nobody", "osaka-1", null))
+        .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.code()).isEqualTo("user-not-found"));
+    assertThat(f.registryStore.person(RESEARCHER.subject()).orElseThrow().onsiteCenter()).isNull();
   }
 }

@@ -117,6 +117,41 @@ class ReidServiceTest {
   }
 
   @Test
+  void inspectorsChooseFromReleasedSubmissionsOfProjectsThatHaveNotEnded() {
+    String first = released();
+    String second = released();
+    airlock.create(RESEARCHER, "p-dm", "a draft is not a submission");
+    List<ReidService.Submission> list = reid.submissions(INSPECTOR);
+    assertThat(list).extracting(ReidService.Submission::exportId).containsExactlyInAnyOrder(first, second);
+    ReidService.Submission s = list.get(0);
+    assertThat(s.projectId()).isEqualTo("p-dm");
+    assertThat(s.title()).isEqualTo("Adverse events");
+    assertThat(s.projectTitle()).isNotBlank();
+    assertThat(s.releaseId()).isEqualTo(airlockStore.releaseOf(s.exportId()).orElseThrow().id());
+    assertThat(s.releasedAt()).isNotNull();
+    assertThat(s.state()).isEqualTo("released");
+    // What the list offers can be filed as it is.
+    assertThat(reid.file(INSPECTOR, s.exportId(), List.of(Q1), "PMDA Act art. 69, GCP inspection").state())
+        .isEqualTo(ReidState.FILED);
+
+    // Anyone but an inspector is refused the list, and the denial is audited.
+    for (Caller other : List.of(RESEARCHER, REVIEWER, OFFICER_1)) {
+      int before = f.audit.events().size();
+      Refusal r = refusal(() -> reid.submissions(other));
+      assertThat(r.code()).as(other.subject()).isEqualTo("not-permitted");
+      assertThat(f.audit.events().subList(before, f.audit.events().size())).as(other.subject()).containsExactly("access.denied");
+    }
+
+    // An ended project's submissions leave the list (a filing about them could never run).
+    ReidService ended = new ReidService(store, airlockStore, f.registryStore, f.access, f.audit, f.clock,
+        p -> "p-dm".equals(p) ? java.util.Optional.of("closed by steward") : java.util.Optional.empty());
+    assertThat(ended.submissions(INSPECTOR)).isEmpty();
+    // A typed ID keeps its errors: an unknown one is not found, a draft is not a released submission.
+    assertThat(refusal(() -> reid.file(INSPECTOR, "no-such-export", List.of(Q1), "PMDA Act art. 69")).code())
+        .isEqualTo("submission-not-found");
+  }
+
+  @Test
   void afterTheProjectEndsNothingCanBeFiledSinceItsPseudonymKeyIsDestroyed() {
     String export = released();
     ReidService ended = new ReidService(store, airlockStore, f.registryStore, f.access, f.audit, f.clock,

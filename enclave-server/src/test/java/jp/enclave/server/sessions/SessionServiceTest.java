@@ -144,7 +144,7 @@ class SessionServiceTest {
     var person = f.registryStore.person(RESEARCHER.subject()).orElseThrow();
     f.registryStore.update(new jp.enclave.server.registry.Person(person.subject(), person.name(),
         person.organisationId(), java.util.List.of(new Training("privacy", TODAY.minusYears(1), TODAY.minusDays(1))),
-        person.version()));
+        person.onsiteCenter(), person.version()));
     assertThat(f.sessions.revokeLapsed()).extracting(Session::id).containsExactly(open.id());
     Session lapsed = f.sessionStore.find(open.id()).orElseThrow();
     assertThat(lapsed.state()).isEqualTo(SessionState.REVOKED);

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import jp.enclave.checker.Detail;
 import jp.enclave.checker.rules.Finding;
 import jp.enclave.checker.rules.Rule;
 import jp.enclave.checker.rules.RuleSet;
@@ -79,8 +80,8 @@ public final class DifferencingCheck {
             nums.put("difference", diff);
             nums.put("release", r.releaseId());
             out.add(Finding.cell(Rule.DIFFERENCING, Status.FAIL, c.row(), t.measureColumn(c.measure()),
-                "subtracting earlier release '" + r.releaseId() + "' (item " + r.itemId() + ") from this table leaves "
-                    + fmt(diff) + " person(s) in group " + describe(e.getKey()) + ", fewer than " + rules.thresholdPersons,
+                Detail.of("differencing.leaves", r.releaseId(), r.itemId(), fmt(diff), describe(e.getKey()),
+                    rules.thresholdPersons),
                 nums));
           }
         }

@@ -3,6 +3,7 @@ package jp.enclave.checker.input;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import jp.enclave.checker.Detail;
 
 /** An exported SVG must be a picture: no scripts, event handlers, javascript: links or embedded HTML. */
 public final class SvgGuard {
@@ -11,12 +12,11 @@ public final class SvgGuard {
   private SvgGuard() {}
 
   /** The refusal sentence when the SVG holds active content, else empty. */
-  public static Optional<String> activeContent(String svg, String name) {
+  public static Optional<Detail> activeContent(String svg, String name) {
     String lower = svg.toLowerCase(Locale.ROOT);
     if (lower.contains("<script") || lower.contains("javascript:") || EVENT_HANDLER.matcher(lower).find()
         || lower.contains("<foreignobject")) {
-      return Optional.of("SVG_ACTIVE_CONTENT: " + name
-          + ": the SVG holds scripts, event handlers or embedded HTML; export a PNG or a plain SVG");
+      return Optional.of(Detail.of("svg.activeContent", name));
     }
     return Optional.empty();
   }

@@ -1,5 +1,7 @@
 package jp.enclave.checker.model;
 
+import jp.enclave.checker.Detail;
+
 /**
  * What one printed model summary states about its degrees of freedom: the residual df when it
  * says so, else observations (or, for a Cox model, events) and the number of estimated
@@ -10,7 +12,7 @@ package jp.enclave.checker.model;
  * @param observations stated observations (Cox: events), or -1
  * @param parameters coefficients counted in the coefficient table, or -1
  */
-public record ModelSummary(String format, long residualDf, long observations, long parameters, int line, String basis) {
+public record ModelSummary(String format, long residualDf, long observations, long parameters, int line, Detail basis) {
 
   /** Residual degrees of freedom as stated or as observations minus parameters; -1 when unknown. */
   public long effectiveDf() {

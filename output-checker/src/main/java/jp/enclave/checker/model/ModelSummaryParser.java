@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import jp.enclave.checker.Detail;
 
 /**
  * Reads residual degrees of freedom from model summaries as statsmodels and R print them. The
@@ -44,11 +45,11 @@ public final class ModelSummaryParser {
         }
         long n = Long.parseLong(m.group(1));
         if (p.statesResidualDf()) {
-          out.add(new ModelSummary(p.format(), n, -1, -1, i + 1, "stated residual degrees of freedom"));
+          out.add(new ModelSummary(p.format(), n, -1, -1, i + 1, Detail.of("dof.basis.stated")));
         } else {
           long params = coxCoefficients(lines, i + 1);
           out.add(new ModelSummary(p.format(), -1, n, params, i + 1,
-              "events " + n + " minus " + Math.max(params, 0) + " coefficients"));
+              Detail.of("dof.basis.events", n, Math.max(params, 0))));
         }
       }
     }

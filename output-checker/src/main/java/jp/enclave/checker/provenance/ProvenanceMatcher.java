@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import jp.enclave.checker.Detail;
 import jp.enclave.checker.rules.CellFacts;
 import jp.enclave.checker.rules.Finding;
 import jp.enclave.checker.rules.Rule;
@@ -55,7 +56,7 @@ public final class ProvenanceMatcher {
     }
     if (mismatches[0] > MAX_MISMATCH_FINDINGS) {
       out.add(Finding.item(Rule.PROVENANCE_MISMATCH, Status.FAIL,
-          mismatches[0] + " cells disagree with the cited queries; the first " + MAX_MISMATCH_FINDINGS + " are listed"));
+          Detail.of("provenance.manyMismatches", mismatches[0], MAX_MISMATCH_FINDINGS)));
     }
     int countM = t.countMeasureForRow();
     List<String> uncoveredColumns = new ArrayList<>();
@@ -73,7 +74,7 @@ public final class ProvenanceMatcher {
     }
     if (!uncoveredColumns.isEmpty()) {
       out.add(Finding.item(Rule.PROVENANCE, Status.REVIEW,
-          "column(s) " + uncoveredColumns + " are not produced by any cited query; they were judged on the file's own numbers"));
+          Detail.of("provenance.uncoveredColumns", uncoveredColumns)));
     }
     return facts;
   }
@@ -95,7 +96,7 @@ public final class ProvenanceMatcher {
       }
       if (found < 0) {
         out.add(Finding.item(Rule.PROVENANCE_MISMATCH, Status.FAIL,
-            "label column '" + name + "' is not a GROUP BY key of cited query " + qid + " (keys: " + keyNames(q) + ")"));
+            Detail.of("provenance.labelNotKey", name, qid, keyNames(q))));
         return;
       }
       keyToLabel[found] = li;
@@ -125,13 +126,12 @@ public final class ProvenanceMatcher {
       }
     } else {
       out.add(Finding.item(Rule.PROVENANCE_MISMATCH, Status.FAIL,
-          "cited query " + qid + " groups by " + keyNames(q) + ", which the file's labels do not show: the file's cells are not "
-              + "the query's cells"));
+          Detail.of("provenance.keysNotShown", qid, keyNames(q))));
       return;
     }
     if (measureToQuery.isEmpty()) {
       out.add(Finding.item(Rule.PROVENANCE_MISMATCH, Status.FAIL,
-          "no column of the file is an aggregate of cited query " + qid + " (aggregates: " + measureNames(q) + ")"));
+          Detail.of("provenance.noAggregate", qid, measureNames(q))));
       return;
     }
     List<String> keyValues = new ArrayList<>(k);
@@ -158,8 +158,8 @@ public final class ProvenanceMatcher {
         if (cell == null) {
           facts.setPersons(id, 0);
           if (!Double.isNaN(fileValue) && fileValue != 0 && !q.filtersCells()) {
-            mismatch(out, mismatches, r, col, "no cell " + keyValues + " in the result of cited query " + qid
-                + ", yet the file shows " + fmt(fileValue), Map.of("file", fileValue));
+            mismatch(out, mismatches, r, col, Detail.of("provenance.noCell", keyValues, qid, fmt(fileValue)),
+                Map.of("file", fileValue));
           }
           continue;
         }
@@ -172,8 +172,8 @@ public final class ProvenanceMatcher {
             Map<String, Object> nums = new java.util.LinkedHashMap<>();
             nums.put("file", fileValue);
             nums.put("recomputed", Double.isNaN(v) ? "null" : v);
-            mismatch(out, mismatches, r, col, "the file shows " + fmt(fileValue) + " but cited query " + qid + " gives "
-                + (Double.isNaN(v) ? "no value" : fmt(v)), nums);
+            mismatch(out, mismatches, r, col, Double.isNaN(v) ? Detail.of("provenance.differsNoValue", fmt(fileValue), qid)
+                : Detail.of("provenance.differs", fmt(fileValue), qid, fmt(v)), nums);
           }
         }
       }
@@ -197,7 +197,7 @@ public final class ProvenanceMatcher {
     }
   }
 
-  private static void mismatch(List<Finding> out, int[] count, int r, int col, String msg, Map<String, Object> nums) {
+  private static void mismatch(List<Finding> out, int[] count, int r, int col, Detail msg, Map<String, Object> nums) {
     if (++count[0] <= MAX_MISMATCH_FINDINGS) {
       out.add(Finding.cell(Rule.PROVENANCE_MISMATCH, Status.FAIL, r, col, msg, nums));
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import jp.enclave.checker.Detail;
 import jp.enclave.checker.Refusal;
 import jp.enclave.checker.rules.Finding;
 import jp.enclave.checker.rules.Rule;
@@ -35,7 +36,7 @@ public final class ProvenanceStage {
   }
 
   /** Results of one item's recomputation, with what it found on the way. */
-  public record Outcome(List<ProvenanceResult> results, List<Finding> findings, List<String> notes) {
+  public record Outcome(List<ProvenanceResult> results, List<Finding> findings, List<Detail> notes) {
     static final Outcome NONE = new Outcome(List.of(), List.of(), List.of());
 
     /** The most persons behind any cited query, NaN when nothing was recomputed. */
@@ -81,29 +82,29 @@ public final class ProvenanceStage {
   private Outcome recompute(String projectId, List<String> cited) {
     List<ProvenanceResult> out = new ArrayList<>();
     List<Finding> findings = new ArrayList<>();
-    List<String> notes = new ArrayList<>();
+    List<Detail> notes = new ArrayList<>();
     for (String qid : cited) {
       Optional<CitedQuery> q = queries.find(qid);
       if (q.isEmpty()) {
         findings.add(Finding.item(Rule.PROVENANCE, Status.FAIL,
-            "cited query " + qid + " is not in the gateway's audit trail: the numbers cannot be traced to a query"));
-        notes.add(qid + ": unknown");
+            Detail.of("provenance.unknownQuery", qid)));
+        notes.add(Detail.of("provenance.note.unknown", qid));
       } else if (!q.get().projectId().equals(projectId)) {
         findings.add(Finding.item(Rule.PROVENANCE, Status.FAIL,
-            "cited query " + qid + " belongs to project " + q.get().projectId() + ", not to " + projectId));
-        notes.add(qid + ": other project");
+            Detail.of("provenance.otherProject", qid, q.get().projectId(), projectId)));
+        notes.add(Detail.of("provenance.note.otherProject", qid));
       } else if (extract == null) {
         findings.add(Finding.item(Rule.PROVENANCE, Status.REVIEW,
-            "no connection to the project's extract is configured, so cited query " + qid + " could not be recomputed"));
-        notes.add(qid + ": not recomputed (no extract)");
+            Detail.of("provenance.noExtract", qid)));
+        notes.add(Detail.of("provenance.note.noExtract", qid));
       } else {
         try {
           ProvenanceResult r = new ProvenanceRecomputer().recompute(q.get(), extract);
           out.add(r);
-          notes.add(qid + ": recomputed, " + r.cells().size() + " cells, " + fmt(r.personsBehind()) + " persons");
+          notes.add(Detail.of("provenance.note.recomputed", qid, r.cells().size(), fmt(r.personsBehind())));
         } catch (Refusal e) {
-          findings.add(Finding.item(Rule.PROVENANCE, Status.REVIEW, "cited query " + qid + ": " + e.getMessage()));
-          notes.add(qid + ": not recomputed");
+          findings.add(Finding.item(Rule.PROVENANCE, Status.REVIEW, Detail.of("provenance.notRecomputable", qid, Detail.refusal(e))));
+          notes.add(Detail.of("provenance.note.notRecomputed", qid));
         }
       }
     }

@@ -88,7 +88,7 @@ public final class AcroResults {
     ArrayNode q = props.putArray("cited_queries");
     r.item().queries().forEach(q::add);
     ArrayNode prov = props.putArray("provenance");
-    r.provenance().forEach(prov::add);
+    r.provenance().forEach(p -> prov.add(p.english()));
     props.set("risk_appetite", riskAppetite(report.rules()));
     if (r.plan() != null && !r.plan().audits().isEmpty()) {
       ArrayNode audits = props.putArray("suppression_audit");

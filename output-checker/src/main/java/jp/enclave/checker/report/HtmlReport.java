@@ -85,22 +85,23 @@ public final class HtmlReport {
   /** How often a rule did not pass for an item (the summary table's reasons). */
   public record RuleCount(String rule, int count) {}
 
-  public record Item(ItemResult result, String status, List<RuleCount> reasons, String underlying, String queries,
+  public record Item(ItemResult result, String status, List<RuleCount> reasons, String underlying, String queries, String provenance,
                      List<ItemLevel> findings, List<String> header, List<Row> rows, int rowCount, List<Reason> cellReasons,
                      int moreReasons, List<Row> safeRows, String marker, List<Audit> audits) {}
 
   private static Item item(ItemResult r, String marker, Locale locale) {
     String underlying = r.checkedFile() != null && !r.checkedFile().equals(r.item().file()) ? r.checkedFile() : "";
+    String provenance = String.join("; ", r.provenance().stream().map(p -> p.render(locale)).toList());
     List<ItemLevel> itemLevel = new ArrayList<>();
     for (Finding f : r.findings()) {
       if (!f.isCell()) {
         String column = f.column() >= 0 && r.table() != null && f.column() < r.table().columnCount()
             ? r.table().header().get(f.column()) : "";
-        itemLevel.add(new ItemLevel(f.status().word(), f.rule(), column, f.message()));
+        itemLevel.add(new ItemLevel(f.status().word(), f.rule(), column, f.message(locale)));
       }
     }
     if (r.table() == null) {
-      return new Item(r, r.status().word(), reasonSummary(r), underlying, String.join(", ", r.item().queries()), itemLevel,
+      return new Item(r, r.status().word(), reasonSummary(r), underlying, String.join(", ", r.item().queries()), provenance, itemLevel,
           List.of(), List.of(), 0, List.of(), 0, List.of(), marker, List.of());
     }
     Map<Long, List<Finding>> byCell = new HashMap<>();
@@ -116,7 +117,7 @@ public final class HtmlReport {
     List<Reason> reasons = new ArrayList<>();
     for (Finding f : cells.subList(0, Math.min(cells.size(), MAX_ROWS_SHOWN))) {
       reasons.add(new Reason(rowName(r, f.row()), r.table().header().get(f.column()), f.rule(),
-          f.rule().equals(Rule.SECONDARY) ? "suppress" : f.status().word(), f.message(), numbers(f.numbers())));
+          f.rule().equals(Rule.SECONDARY) ? "suppress" : f.status().word(), f.message(locale), numbers(f.numbers())));
     }
     List<Row> safe = new ArrayList<>();
     if (r.safeRows() != null) {
@@ -132,7 +133,7 @@ public final class HtmlReport {
             "[" + num(a.lower()) + ", " + num(a.upper()) + "]", num(a.requiredWidth()), a.isProtected()));
       }
     }
-    return new Item(r, r.status().word(), reasonSummary(r), underlying, String.join(", ", r.item().queries()), itemLevel,
+    return new Item(r, r.status().word(), reasonSummary(r), underlying, String.join(", ", r.item().queries()), provenance, itemLevel,
         r.table().header(), rows, r.table().rowCount(), reasons, Math.max(0, cells.size() - MAX_ROWS_SHOWN), safe, marker,
         audits);
   }
@@ -153,7 +154,7 @@ public final class HtmlReport {
           } else {
             worst = worst.worst(f.status());
           }
-          title.append(ReportTexts.rule(locale, f.rule())).append(": ").append(f.message()).append('\n');
+          title.append(ReportTexts.rule(locale, f.rule())).append(": ").append(f.message(locale)).append('\n');
         }
         cls = worst == Status.FAIL ? "fail" : worst == Status.REVIEW ? "review" : secondary ? "secondary" : "";
       }

@@ -1,6 +1,7 @@
 package jp.enclave.checker.report;
 
 import java.util.List;
+import jp.enclave.checker.Detail;
 import jp.enclave.checker.input.RawTable;
 import jp.enclave.checker.request.ExportItem;
 import jp.enclave.checker.rules.Finding;
@@ -18,7 +19,7 @@ import jp.enclave.checker.table.StatTable;
  * @param provenance  one line per cited query saying whether it was recomputed
  */
 public record ItemResult(ExportItem item, Status status, List<Finding> findings, RawTable table, StatTable stat,
-                         SuppressionPlan plan, List<String[]> safeRows, List<String> provenance, String checkedFile) {
+                         SuppressionPlan plan, List<String[]> safeRows, List<Detail> provenance, String checkedFile) {
   public ItemResult {
     findings = List.copyOf(findings);
     provenance = List.copyOf(provenance);

@@ -2,6 +2,7 @@ package jp.enclave.checker.rules;
 
 import java.util.List;
 import java.util.Map;
+import jp.enclave.checker.Detail;
 import jp.enclave.checker.table.MeasureKind;
 import jp.enclave.checker.table.StatTable;
 
@@ -18,15 +19,15 @@ public final class CellValueCheck implements TableCheck {
         int col = t.measureColumn(m);
         if (Double.isNaN(v)) {
           if (!t.suppressedInFile(r, m) && rules.missing != Status.PASS) {
-            out.add(Finding.cell(Rule.MISSING, rules.missing, r, col, "the cell is missing", Map.of()));
+            out.add(Finding.cell(Rule.MISSING, rules.missing, r, col, Detail.of("cell.missing"), Map.of()));
           }
         } else if (v < 0 && rules.negatives != Status.PASS) {
           out.add(Finding.cell(Rule.NEGATIVE, rules.negatives, r, col,
-              "negative value " + ThresholdCheck.fmt(v) + ": dominance rules cannot be applied to it, check by hand",
+              Detail.of("cell.negative", ThresholdCheck.fmt(v)),
               Map.of("value", v)));
         } else if (v == 0 && t.kind(m).additive() && rules.zeros != Status.PASS) {
           out.add(Finding.cell(Rule.ZERO, rules.zeros, r, col,
-              "zero cell: says that no one in this group has the attribute, which may itself disclose",
+              Detail.of("cell.zero"),
               Map.of("value", 0)));
         }
       }

@@ -3,6 +3,7 @@ package jp.enclave.checker.rules;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import jp.enclave.checker.Detail;
 import jp.enclave.checker.input.RawTable;
 import jp.enclave.checker.model.ModelSummary;
 import jp.enclave.checker.table.Numbers;
@@ -29,15 +30,12 @@ public final class DofCheck {
     for (ModelSummary m : models) {
       long df = m.effectiveDf();
       if (df < 0) {
-        out.add(Finding.item(Rule.DOF, Status.REVIEW, m.format() + " summary at line " + m.line()
-            + " states its observations but its coefficients could not be counted; check by hand"));
+        out.add(Finding.item(Rule.DOF, Status.REVIEW, Detail.of("dof.summary.uncounted", m.format(), m.line())));
       } else if (df < rules.minDof) {
-        out.add(Finding.item(Rule.DOF, Status.FAIL, m.format() + " summary at line " + m.line()
-            + ": residual degrees of freedom " + df + " (" + m.basis() + ") are fewer than " + rules.minDof
-            + ": the model could reveal individual observations"));
+        out.add(Finding.item(Rule.DOF, Status.FAIL,
+            Detail.of("dof.summary.few", m.format(), m.line(), df, m.basis(), rules.minDof)));
       } else {
-        out.add(Finding.item(Rule.DOF, Status.PASS, m.format() + " summary at line " + m.line()
-            + ": residual degrees of freedom " + df + " (" + m.basis() + ")"));
+        out.add(Finding.item(Rule.DOF, Status.PASS, Detail.of("dof.summary.ok", m.format(), m.line(), df, m.basis())));
       }
     }
   }
@@ -45,12 +43,12 @@ public final class DofCheck {
   public static void check(RawTable t, RuleSet rules, List<Finding> out) {
     int[] dof = find(t, DOF);
     double value;
-    String how;
+    Detail how;
     int row;
     int col;
     if (dof != null) {
       value = Numbers.parse(t.cell(dof[0], dof[1]));
-      how = "stated residual degrees of freedom";
+      how = Detail.of("dof.basis.stated");
       row = dof[0];
       col = dof[1];
     } else {
@@ -58,18 +56,17 @@ public final class DofCheck {
       int params = countParameters(t);
       if (nobs == null || params <= 0) {
         out.add(Finding.item(Rule.DOF, Status.REVIEW,
-            "the summary states neither residual degrees of freedom nor observations and coefficients; check by hand"));
+            Detail.of("dof.table.unknown")));
         return;
       }
       value = Numbers.parse(t.cell(nobs[0], nobs[1])) - params;
-      how = "observations " + ThresholdCheck.fmt(Numbers.parse(t.cell(nobs[0], nobs[1]))) + " minus " + params + " parameters";
+      how = Detail.of("dof.basis.observations", ThresholdCheck.fmt(Numbers.parse(t.cell(nobs[0], nobs[1]))), params);
       row = nobs[0];
       col = nobs[1];
     }
     if (value < rules.minDof) {
       out.add(Finding.cell(Rule.DOF, Status.FAIL, row, col,
-          "residual degrees of freedom " + ThresholdCheck.fmt(value) + " (" + how + ") are fewer than " + rules.minDof
-              + ": the model could reveal individual observations",
+          Detail.of("dof.table.few", ThresholdCheck.fmt(value), how, rules.minDof),
           Map.of("dof", value, "min_dof", rules.minDof)));
     }
   }

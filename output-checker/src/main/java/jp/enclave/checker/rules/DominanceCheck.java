@@ -3,6 +3,7 @@ package jp.enclave.checker.rules;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import jp.enclave.checker.Detail;
 import jp.enclave.checker.table.StatTable;
 
 /**
@@ -36,8 +37,7 @@ public final class DominanceCheck implements TableCheck {
         if (Double.isNaN(total) || Double.isNaN(x1)) {
           if (!unknownReported) {
             out.add(Finding.item(Rule.CONTRIBUTORS_UNKNOWN, Status.REVIEW,
-                "the (n,k) and p% dominance rules need each person's contribution to '" + t.measureName(m)
-                    + "'; cite the gateway query this table came from so they can be recomputed"));
+                Detail.of("dominance.contributorsUnknown", t.measureName(m))));
             unknownReported = true;
           }
           continue;
@@ -57,8 +57,8 @@ public final class DominanceCheck implements TableCheck {
           n.put("share_of_top_" + rules.nkN, topN / total);
           n.put("k", rules.nkK);
           out.add(Finding.cell(Rule.NK_RULE, Status.FAIL, r, col,
-              String.format(java.util.Locale.ROOT, "the %d largest contributors hold %.1f%% of the cell, at least %.0f%%",
-                  rules.nkN, 100 * topN / total, 100 * rules.nkK), n));
+              Detail.of("dominance.nk", rules.nkN, String.format(java.util.Locale.ROOT, "%.1f", 100 * topN / total),
+                  String.format(java.util.Locale.ROOT, "%.0f", 100 * rules.nkK)), n));
         }
         // ACRO's boundary (check_ppercent_dominance): (sum - top1 - top2) / top1 < safe_pratio_p fails.
         double rest = total - x1 - x2;
@@ -67,10 +67,8 @@ public final class DominanceCheck implements TableCheck {
           n.put("rest", rest);
           n.put("p", rules.pRatio);
           out.add(Finding.cell(Rule.P_RATIO, Status.FAIL, r, col,
-              String.format(java.util.Locale.ROOT,
-                  "without its two largest contributors the cell is %s, less than %.0f%% of the largest (%s): "
-                      + "the second largest could estimate the largest too closely",
-                  ThresholdCheck.fmt(rest), 100 * rules.pRatio, ThresholdCheck.fmt(x1)), n));
+              Detail.of("dominance.pRatio", ThresholdCheck.fmt(rest), String.format(java.util.Locale.ROOT, "%.0f", 100 * rules.pRatio),
+                  ThresholdCheck.fmt(x1)), n));
         }
       }
     }

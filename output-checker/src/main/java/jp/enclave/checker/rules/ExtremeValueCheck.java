@@ -2,6 +2,7 @@ package jp.enclave.checker.rules;
 
 import java.util.List;
 import java.util.Map;
+import jp.enclave.checker.Detail;
 import jp.enclave.checker.table.MeasureKind;
 import jp.enclave.checker.table.StatTable;
 
@@ -28,21 +29,20 @@ public final class ExtremeValueCheck implements TableCheck {
         int id = t.cellId(r, m);
         int col = t.measureColumn(m);
         double holders = facts.holders(id);
-        String what = k.name().toLowerCase(java.util.Locale.ROOT);
+        Detail what = Detail.of("measure." + k.name().toLowerCase(java.util.Locale.ROOT));
         if (!Double.isNaN(holders)) {
           if (holders >= 1 && holders < rules.extremeMinHolders) {
             out.add(Finding.cell(rule(), Status.FAIL, r, col,
-                "the " + what + " " + ThresholdCheck.fmt(t.value(r, m)) + " is the exact value of " + ThresholdCheck.fmt(holders)
-                    + " person(s), fewer than " + rules.extremeMinHolders,
+                Detail.of("extreme.fewHolders", what, ThresholdCheck.fmt(t.value(r, m)), ThresholdCheck.fmt(holders),
+                    rules.extremeMinHolders),
                 Map.of("holders", holders, "min_holders", rules.extremeMinHolders)));
           }
         } else if (k == MeasureKind.MIN || k == MeasureKind.MAX) {
           out.add(Finding.cell(rule(), Status.FAIL, r, col,
-              "a " + what + " is a single person's value unless shown otherwise; cite the query so the holders can be counted, "
-                  + "or top/bottom-code it", Map.of()));
+              Detail.of("extreme.minMaxUncited", what), Map.of()));
         } else {
           out.add(Finding.cell(rule(), Status.REVIEW, r, col,
-              "a " + what + " may be a single person's value; cite the query so the holders can be counted", Map.of()));
+              Detail.of("extreme.uncited", what), Map.of()));
         }
       }
     }

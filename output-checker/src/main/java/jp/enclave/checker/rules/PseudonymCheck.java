@@ -3,6 +3,7 @@ package jp.enclave.checker.rules;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import jp.enclave.checker.Detail;
 import jp.enclave.checker.input.RawTable;
 import jp.enclave.checker.pseudonyms.PseudonymSet;
 
@@ -20,7 +21,7 @@ public final class PseudonymCheck {
     int found = 0;
     for (int c = 0; c < t.columnCount(); c++) {
       if (set.contains(t.header().get(c))) {
-        out.add(new Finding(Rule.PSEUDONYM, Status.FAIL, -1, c, "the column name equals one of the project's pseudonyms", Map.of()));
+        out.add(new Finding(Rule.PSEUDONYM, Status.FAIL, -1, c, Detail.of("pseudonym.columnName"), Map.of()));
         found++;
       }
     }
@@ -29,9 +30,9 @@ public final class PseudonymCheck {
       for (int c = 0; c < row.length; c++) {
         if (set.contains(row[c])) {
           out.add(Finding.cell(Rule.PSEUDONYM, Status.FAIL, r, c,
-              "the value equals one of the project's pseudonyms (line " + t.line(r) + ")", Map.of()));
+              Detail.of("pseudonym.cell", t.line(r)), Map.of()));
           if (++found >= MAX_FINDINGS) {
-            out.add(Finding.item(Rule.PSEUDONYM, Status.FAIL, "more than " + MAX_FINDINGS + " pseudonyms found; listing stopped"));
+            out.add(Finding.item(Rule.PSEUDONYM, Status.FAIL, Detail.of("pseudonym.tooMany", MAX_FINDINGS)));
             break;
           }
         }
@@ -50,7 +51,7 @@ public final class PseudonymCheck {
       for (String tok : TOKEN_SPLIT.split(lines[i])) {
         if (!tok.isEmpty() && set.contains(tok)) {
           out.add(Finding.item(Rule.PSEUDONYM, Status.FAIL,
-              file + " line " + (i + 1) + " contains a value equal to one of the project's pseudonyms"));
+              Detail.of("pseudonym.textLine", file, i + 1)));
           found++;
           break;
         }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import jp.enclave.checker.Detail;
 import jp.enclave.checker.input.RawTable;
 import jp.enclave.checker.table.MeasureKind;
 import jp.enclave.checker.table.Numbers;
@@ -38,7 +39,7 @@ public final class RecordLevelCheck {
       String name = t.header().get(c).strip();
       if (!name.isEmpty() && rules.idColumnPattern.matcher(name).matches()) {
         out.add(new Finding(Rule.RECORD_LEVEL, Status.FAIL, -1, c,
-            "column '" + name + "' is named like a person identifier: exports must be aggregates, not records",
+            Detail.of("recordLevel.idName", name),
             Map.of()));
         continue;
       }
@@ -78,25 +79,22 @@ public final class RecordLevelCheck {
       double distinctShare = (double) distinct.size() / nonMissing;
       if (distinctShare >= rules.distinctIdShare && idShaped >= rules.distinctIdShare * nonMissing) {
         out.add(new Finding(Rule.RECORD_LEVEL, Status.FAIL, -1, c,
-            "column '" + name + "' holds " + distinct.size() + " distinct identifier-like values in " + nonMissing
-                + " rows: it looks like a pseudonym column",
+            Detail.of("recordLevel.distinctIds", name, distinct.size(), nonMissing),
             Map.of("distinct", distinct.size(), "rows", nonMissing)));
       } else if (!hasCount && dates >= rules.exactDateShare * nonMissing) {
         out.add(new Finding(Rule.RECORD_LEVEL, Status.FAIL, -1, c,
-            "column '" + name + "' holds day-precise dates in a table without counts: rows look like individual events; "
-                + "aggregate to month or coarser and add counts",
+            Detail.of("recordLevel.exactDates", name),
             Map.of("exact_dates", dates, "rows", nonMissing)));
       } else if ((double) chars / nonMissing >= rules.freeTextMinChars && texty >= nonMissing / 2) {
         out.add(new Finding(Rule.RECORD_LEVEL, Status.FAIL, -1, c,
-            "column '" + name + "' holds free text (average " + (chars / nonMissing) + " characters): free text can name people",
+            Detail.of("recordLevel.freeText", name, chars / nonMissing),
             Map.of("average_chars", chars / nonMissing)));
       }
     }
     if (!Double.isNaN(personsBehind) && personsBehind > 0 && rows >= rules.minRowsForShapeChecks
         && rows >= rules.rowsToPersonsRatio * personsBehind) {
       out.add(Finding.item(Rule.RECORD_LEVEL, Status.FAIL,
-          "the table has " + rows + " rows for " + ThresholdCheck.fmt(personsBehind)
-              + " persons behind the cited query: about one row per person is record-level data"));
+          Detail.of("recordLevel.rowPerPerson", rows, ThresholdCheck.fmt(personsBehind))));
     }
   }
 }

@@ -3,6 +3,7 @@ package jp.enclave.checker.rules;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import jp.enclave.checker.Detail;
 import jp.enclave.checker.input.RawTable;
 import jp.enclave.checker.table.Numbers;
 
@@ -26,15 +27,14 @@ public final class SurvivalCheck {
     }
     if (col < 0) {
       out.add(Finding.item(Rule.SURVIVAL, Status.REVIEW,
-          "no number-at-risk column (e.g. n_risk) was found, so the at-risk rule cannot be checked; add it or check by hand"));
+          Detail.of("survival.noAtRiskColumn")));
       return;
     }
     for (int r = 0; r < t.rowCount(); r++) {
       double v = Numbers.parse(t.cell(r, col));
       if (!Double.isNaN(v) && v < rules.minAtRisk) {
         out.add(Finding.cell(Rule.SURVIVAL, Status.FAIL, r, col,
-            "only " + ThresholdCheck.fmt(v) + " persons at risk at this step, fewer than " + rules.minAtRisk
-                + ": truncate the curve before this time",
+            Detail.of("survival.fewAtRisk", ThresholdCheck.fmt(v), rules.minAtRisk),
             Map.of("at_risk", v, "min_at_risk", rules.minAtRisk)));
       }
     }

@@ -2,6 +2,7 @@ package jp.enclave.checker.rules;
 
 import java.util.List;
 import java.util.Map;
+import jp.enclave.checker.Detail;
 import jp.enclave.checker.table.MeasureKind;
 import jp.enclave.checker.table.StatTable;
 
@@ -31,8 +32,7 @@ public final class ThresholdCheck implements TableCheck {
         if (persons < limit) {
           String who = count ? "persons" : "contributors";
           out.add(Finding.cell(rule(), Status.FAIL, r, t.measureColumn(m),
-              "rests on " + fmt(persons) + " " + who + ", fewer than " + limit
-                  + (facts.fromProvenance() ? " (recomputed from the cited query)" : ""),
+              Detail.of("threshold." + who + (facts.fromProvenance() ? ".recomputed" : ""), fmt(persons), limit),
               Map.of(who, persons, "threshold", limit)));
         }
       }

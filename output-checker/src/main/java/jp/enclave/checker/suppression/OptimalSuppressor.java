@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import jp.enclave.checker.Detail;
 import jp.enclave.checker.table.Constraint;
 import jp.enclave.checker.table.StatTable;
 import org.ojalgo.optimisation.Expression;
@@ -125,8 +126,7 @@ final class OptimalSuppressor {
         secondary.removeAll(primary);
         secondary.removeAll(blankInFile);
         return Optional.of(new SuppressionPlan(primary, secondary, results, true,
-            "minimal suppression: " + secondary.size() + " secondary cell(s) chosen by integer programming over all "
-                + table.constraints().size() + " relations, proven by the attacker audit"));
+            Detail.of("suppression.minimal", secondary.size(), table.constraints().size())));
       }
     }
     return Optional.empty();

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import jp.enclave.checker.Detail;
 import jp.enclave.checker.rules.Finding;
 import jp.enclave.checker.rules.Rule;
 import jp.enclave.checker.rules.RuleSet;
@@ -27,11 +28,11 @@ public record SafeTable(SuppressionPlan plan, List<String[]> rows) {
     SuppressionPlan plan = new SecondarySuppressor(rules).plan(stat, primary);
     for (int id : plan.secondary()) {
       findings.add(Finding.cell(Rule.SECONDARY, Status.PASS, stat.rowOf(id), stat.measureColumn(stat.measureOf(id)),
-          "suppressed so that the failing cells cannot be recomputed from the table's totals", Map.of()));
+          Detail.of("secondary.margins"), Map.of()));
     }
     if (!plan.complete() && !primary.isEmpty()) {
       findings.add(Finding.item(Rule.SUPPRESSION_AUDIT, Status.REVIEW, plan.note()));
-    } else if (!plan.note().isEmpty()) {
+    } else if (plan.note() != null) {
       findings.add(Finding.item(Rule.SUPPRESSION_AUDIT, Status.PASS, plan.note()));
     }
     // Only a pattern the attacker audit proved is shown as the suggested safe table.
@@ -68,7 +69,7 @@ public record SafeTable(SuppressionPlan plan, List<String[]> rows) {
         if (!primary.contains(other) && !Double.isNaN(stat.value(other))) {
           primary.add(other);
           findings.add(Finding.cell(Rule.SECONDARY, Status.PASS, r, stat.measureColumn(m),
-              "suppressed with its row: it describes the same group as a failing cell", Map.of()));
+              Detail.of("secondary.sameGroup"), Map.of()));
         }
       }
     }

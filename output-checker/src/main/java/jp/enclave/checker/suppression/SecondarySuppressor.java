@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import jp.enclave.checker.Detail;
 import jp.enclave.checker.rules.RuleSet;
 import jp.enclave.checker.table.Constraint;
 import jp.enclave.checker.table.StatTable;
@@ -31,14 +32,14 @@ public final class SecondarySuppressor {
   public SuppressionPlan plan(StatTable table, Set<Integer> primary) {
     Set<Integer> prim = new TreeSet<>(primary);
     if (prim.isEmpty()) {
-      return new SuppressionPlan(prim, Set.of(), List.of(), true, "");
+      return new SuppressionPlan(prim, Set.of(), List.of(), true, null);
     }
     if (!rules.secondaryEnabled) {
-      return new SuppressionPlan(prim, Set.of(), List.of(), false, "secondary suppression is disabled by the rules in force");
+      return new SuppressionPlan(prim, Set.of(), List.of(), false, Detail.of("suppression.disabled"));
     }
     if (table.constraints().isEmpty()) {
       return new SuppressionPlan(prim, Set.of(), List.of(), true,
-          "the table has no margins or totals, so suppressed cells cannot be recomputed from it");
+          Detail.of("suppression.noMargins"));
     }
     AttackerAudit audit = new AttackerAudit(table);
     Set<Integer> blankInFile = new TreeSet<>();
@@ -60,12 +61,11 @@ public final class SecondarySuppressor {
       return plan;
     }
     // Say which method chose the cells: a reviewer may ask for the minimal pattern by hand.
-    String why = cells > rules.exactMaxCells
-        ? "its relations hold " + cells + " cells, above the exact method's " + rules.exactMaxCells
-        : "the integer program found no proven pattern within " + rules.exactTimeBudgetMillis + " ms";
+    Detail why = cells > rules.exactMaxCells
+        ? Detail.of("suppression.why.tooLarge", cells, rules.exactMaxCells)
+        : Detail.of("suppression.why.timeBudget", rules.exactTimeBudgetMillis);
     return new SuppressionPlan(plan.primary(), plan.secondary(), plan.audits(), true,
-        "heuristic suppression (" + why + "): " + plan.secondary().size()
-            + " secondary cell(s), proven by the attacker audit but possibly more than the minimum");
+        Detail.of("suppression.heuristic", why, plan.secondary().size()));
   }
 
   private static int relationCells(StatTable table) {
@@ -92,7 +92,7 @@ public final class SecondarySuppressor {
       singletonPass(table, suppressed, secondary);
       if (suppressed.size() > rules.maxAuditCells) {
         return new SuppressionPlan(prim, secondary, List.of(), false,
-            suppressed.size() + " suppressed cells exceed the audit limit of " + rules.maxAuditCells + "; review by hand");
+            Detail.of("suppression.auditLimit", suppressed.size(), rules.maxAuditCells));
       }
       List<AuditResult> results = new ArrayList<>();
       Integer weakest = null;
@@ -104,18 +104,18 @@ public final class SecondarySuppressor {
         }
       }
       if (weakest == null) {
-        return new SuppressionPlan(prim, secondary, results, true, "");
+        return new SuppressionPlan(prim, secondary, results, true, null);
       }
       Integer next = cheapestNeighbour(table, audit, weakest, suppressed);
       if (next == null) {
         return new SuppressionPlan(prim, secondary, results, false,
-            "no further cell can protect cell " + table.rowName(table.rowOf(weakest)) + " / "
-                + table.measureName(table.measureOf(weakest)) + "; the table cannot be released in this form");
+            Detail.of("suppression.unprotectable", table.rowName(table.rowOf(weakest)),
+                table.measureName(table.measureOf(weakest))));
       }
       suppressed.add(next);
       secondary.add(next);
     }
-    return new SuppressionPlan(prim, secondary, List.of(), false, "suppression did not converge; review by hand");
+    return new SuppressionPlan(prim, secondary, List.of(), false, Detail.of("suppression.notConverged"));
   }
 
   /** Every relation with exactly one suppressed cell gets a second one. */

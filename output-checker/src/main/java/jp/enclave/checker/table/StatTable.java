@@ -2,6 +2,7 @@ package jp.enclave.checker.table;
 
 import java.util.ArrayList;
 import java.util.List;
+import jp.enclave.checker.Detail;
 import jp.enclave.checker.input.RawTable;
 
 /**
@@ -19,12 +20,12 @@ public final class StatTable {
   private final boolean[] totalRow;
   private final boolean[] totalMeasure;
   private final List<Constraint> constraints;
-  private final List<String> notes;
-  private final List<String> doubts;
+  private final List<Detail> notes;
+  private final List<Detail> doubts;
 
   StatTable(RawTable raw, int[] labelColumns, int[] measureColumns, MeasureKind[] kinds, double[] values,
             boolean[] suppressedInFile, boolean[] totalRow, boolean[] totalMeasure, List<Constraint> constraints,
-            List<String> notes, List<String> doubts) {
+            List<Detail> notes, List<Detail> doubts) {
     this.raw = raw;
     this.labelColumns = labelColumns;
     this.measureColumns = measureColumns;
@@ -51,9 +52,9 @@ public final class StatTable {
   public boolean isTotalRow(int r) { return totalRow[r]; }
   public boolean isTotalMeasure(int m) { return totalMeasure[m]; }
   public List<Constraint> constraints() { return constraints; }
-  public List<String> notes() { return notes; }
+  public List<Detail> notes() { return notes; }
   /** Why the reading of an undeclared table is uncertain; each sends the item to review. */
-  public List<String> doubts() { return doubts; }
+  public List<Detail> doubts() { return doubts; }
 
   public int cellId(int row, int m) { return row * measureColumns.length + m; }
   public int rowOf(int cellId) { return cellId / measureColumns.length; }

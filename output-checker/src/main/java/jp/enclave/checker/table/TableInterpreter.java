@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import jp.enclave.checker.Detail;
 import jp.enclave.checker.Refusal;
 import jp.enclave.checker.input.InputRefusal;
 import jp.enclave.checker.input.RawTable;
@@ -31,7 +32,7 @@ public final class TableInterpreter {
   public StatTable interpret(RawTable raw, ExportItem item, ItemType type) throws Refusal {
     Set<Integer> labels = new LinkedHashSet<>();
     Set<Integer> measures = new LinkedHashSet<>();
-    List<String> doubts = new ArrayList<>();
+    List<Detail> doubts = new ArrayList<>();
     chooseColumns(raw, item, labels, measures, doubts);
     int[] labelCols = labels.stream().mapToInt(Integer::intValue).toArray();
     // File column order, whatever order a declaration lists them in: results.json positions count
@@ -54,7 +55,7 @@ public final class TableInterpreter {
         totalRow[r] |= rules.isTotalLabel(raw.cell(r, lc));
       }
     }
-    List<String> notes = new ArrayList<>();
+    List<Detail> notes = new ArrayList<>();
     List<Constraint> constraints = new ArrayList<>();
     deriveConstraints(raw, labelCols, kinds, totalMeasure, totalRow, cells.values(), cells.halfUnit(), measureCols.length,
         constraints, notes);
@@ -63,7 +64,7 @@ public final class TableInterpreter {
   }
 
   /** The researcher's declaration wins; what it leaves open is inferred. */
-  private void chooseColumns(RawTable raw, ExportItem item, Set<Integer> labels, Set<Integer> measures, List<String> doubts)
+  private void chooseColumns(RawTable raw, ExportItem item, Set<Integer> labels, Set<Integer> measures, List<Detail> doubts)
       throws Refusal {
     int cols = raw.columnCount();
     Map<String, Integer> byName = new HashMap<>();
@@ -164,7 +165,7 @@ public final class TableInterpreter {
    * never mistaken for a measure and a table never passes on a guess.
    */
   private void inferColumns(RawTable raw, boolean[] numeric, Set<Integer> labels, Set<Integer> measures,
-                            List<String> doubts) {
+                            List<Detail> doubts) {
     int cols = raw.columnCount();
     List<String> named = new ArrayList<>();
     List<String> unnamed = new ArrayList<>();
@@ -182,10 +183,7 @@ public final class TableInterpreter {
     // One unnamed numeric column and nothing else to label the rows (visit_day,n) is the label.
     boolean ambiguous = !named.isEmpty() && !unnamed.isEmpty() && (otherLabels > 0 || unnamed.size() > 1);
     if (ambiguous) {
-      doubts.add("the table's shape is ambiguous: column(s) " + named + " are named like measures, but numeric column(s) "
-          + unnamed + " are named like neither measures nor labels, so " + named
-          + " may be categories of a cross-tabulation; every numeric column was checked as a measure. "
-          + "Declare label_columns or measures for this item");
+      doubts.add(Detail.of("shape.ambiguous", named, unnamed));
     }
     for (int c = 0; c < cols; c++) {
       String h = raw.header().get(c).strip();
@@ -225,7 +223,7 @@ public final class TableInterpreter {
    */
   private void deriveConstraints(RawTable raw, int[] labelCols, MeasureKind[] kinds, boolean[] totalMeasure,
                                  boolean[] totalRow, double[] values, double[] halfUnit, int mc, List<Constraint> out,
-                                 List<String> notes) {
+                                 List<Detail> notes) {
     int rows = raw.rowCount();
     int dropped = 0;
     for (int t = 0; t < mc; t++) {
@@ -283,7 +281,7 @@ public final class TableInterpreter {
       }
     }
     if (dropped > 0) {
-      notes.add(dropped + " margin relation(s) do not add up in the file and were not used for secondary suppression");
+      notes.add(Detail.of("shape.marginsDropped", dropped));
     }
   }
 

@@ -157,7 +157,7 @@ public final class CheckerBenchmark {
           line.append(String.format(Locale.ROOT, " %8d |", plan.primary().size()));
         }
         line.append(String.format(Locale.ROOT, "  %15d %6.0f %6.2fs %6s %s", plan.secondary().size(), value, secs,
-            proven ? "yes" : "NO", !first || plan.primary().isEmpty() ? "" : plan.note().startsWith("minimal") ? "(exact)"
+            proven ? "yes" : "NO", !first || plan.primary().isEmpty() ? "" : plan.note() != null && plan.note().key().equals("suppression.minimal") ? "(exact)"
                 : "(heuristic)"));
         first = false;
       }

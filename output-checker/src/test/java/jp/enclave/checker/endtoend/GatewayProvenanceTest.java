@@ -101,7 +101,7 @@ class GatewayProvenanceTest {
         OutputChecker checker = OutputChecker.create().withProvenance(cited, c);
         ExportItem item = ExportItem.of("dx", ItemType.FREQUENCY, "dx.csv").withQueries(List.of(queryId));
         ItemResult result = checker.checkItem(new ExportRequest("r1", "p1", "alice", export, List.of(item)), item);
-        assertThat(result.provenance()).anySatisfy(p -> assertThat(p).startsWith(queryId + ": recomputed"));
+        assertThat(result.provenance()).anySatisfy(p -> assertThat(p.english()).startsWith(queryId + ": recomputed"));
         // Rare diagnoses rest on fewer than 10 persons at this scale: those cells fail the threshold.
         assertThat(result.status()).isEqualTo(Status.FAIL);
         assertThat(result.cellFindings()).anySatisfy(f -> assertThat(f.rule()).isEqualTo(Rule.THRESHOLD));

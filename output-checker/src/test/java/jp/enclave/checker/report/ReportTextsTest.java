@@ -132,8 +132,9 @@ class ReportTextsTest {
     // A passing finding (the suppression's audit) carries no "why it failed" explanation.
     assertThat(ja).doesNotContain(ReportTexts.explain(Locale.JAPANESE, Rule.SUPPRESSION_AUDIT));
     assertThat(en).doesNotContain(ReportTexts.explain(Locale.ENGLISH, Rule.SUPPRESSION_AUDIT));
-    // The checker's detail sentence stays English and is marked so in the Japanese page.
-    assertThat(ja).containsPattern("<span lang=\"en\">[^<]*fewer than 10");
+    // The checker's detail sentence is Japanese too, with the same numbers.
+    assertThat(ja).contains("3 人に基づく値で、閾値 10 人未満です").doesNotContain("fewer than 10", "lang=\"en\"");
+    assertThat(en).contains("rests on 3 persons, fewer than 10");
     // The same cell is flagged in both.
     Pattern fail = Pattern.compile("<td class=\"fail\"[^>]*>([^<]*)</td>");
     assertThat(all(fail, ja)).isEqualTo(all(fail, en)).containsExactly("3");
