@@ -36,6 +36,8 @@ public final class DemoSession {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   /** The realm export's fixed subject of the demo researcher. */
   static final String RESEARCHER_SUBJECT = "a0000000-0000-4000-8000-000000000002";
+  static final String STAFF_SUBJECT = "a0000000-0000-4000-8000-000000000005";
+  static final String DEMO_CENTER = "demo-center";
   static final String STEWARD_TOTP_SEED = "enclave-demo-steward-totp-seed";
   private static final Set<Integer> DONE = Set.of(200, 201);
 
@@ -74,6 +76,14 @@ public final class DemoSession {
          "certifiedFrom":"%s","certifiedUntil":"%s"}""".formatted(today.minusYears(1), today.plusYears(2)));
     ensure(steward, "api/registry/users", """
         {"subject":"%s","name":"デモ研究者 (demo researcher)","organisationId":"org-demo"}""".formatted(RESEARCHER_SUBJECT));
+    // The demo's onsite desk works at once: its staff account works at the demo's onsite center.
+    ensure(steward, "api/registry/users", """
+        {"subject":"%s","name":"デモ受付 (demo onsite staff)","organisationId":"org-demo"}""".formatted(STAFF_SUBJECT));
+    HttpResponse<String> center = send(steward, "api/registry/users/" + STAFF_SUBJECT + "/onsite-center", "PUT",
+        "{\"centerId\":\"" + DEMO_CENTER + "\"}");
+    if (!DONE.contains(center.statusCode())) {
+      throw new IllegalStateException("PUT onsite-center answered " + center.statusCode() + ": " + center.body());
+    }
     ensure(steward, "api/registry/users/" + RESEARCHER_SUBJECT + "/trainings", """
         {"course":"仮名加工医療情報の取扱い (demo)","completedOn":"%s","expiresOn":"%s"}"""
         .formatted(today.minusDays(7), today.plusYears(1)));
@@ -117,10 +127,16 @@ public final class DemoSession {
   }
 
   private HttpResponse<String> send(String bearer, String path, String json) throws IOException, InterruptedException {
+    return send(bearer, path, "POST", json);
+  }
+
+  private HttpResponse<String> send(String bearer, String path, String method, String json)
+      throws IOException, InterruptedException {
     return HTTP.send(HttpRequest.newBuilder(URI.create(server + path)).timeout(Duration.ofMinutes(3))
         .header("Authorization", "Bearer " + bearer).header("Content-Type", "application/json")
         .header("Idempotency-Key", java.util.UUID.randomUUID().toString())
-        .POST(HttpRequest.BodyPublishers.ofString(json == null ? "" : json)).build(), HttpResponse.BodyHandlers.ofString());
+        .method(method, HttpRequest.BodyPublishers.ofString(json == null ? "" : json)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private String token(String user, String totp) throws Exception {
