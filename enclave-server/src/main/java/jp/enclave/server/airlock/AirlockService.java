@@ -34,7 +34,6 @@ public final class AirlockService {
   public static final int MAX_ITEMS = 50;
   public static final int MAX_ITEM_BYTES = 16 << 20;
   private static final Pattern ITEM_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
-  private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
   private static final Pattern QUERY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,79}");
   private static final Set<String> TABLE_KINDS = Set.of("frequency", "magnitude", "survival");
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -439,9 +438,7 @@ public final class AirlockService {
     if (r.items().size() >= MAX_ITEMS) {
       problems.add("items: at most " + MAX_ITEMS + " per request");
     }
-    if (in.name() == null || !FILE_NAME.matcher(in.name()).matches() || in.name().contains("..")) {
-      problems.add("name: a file name of letters, digits, '.', '_' and '-' (no folders)");
-    }
+    FileNames.problem(in.name()).ifPresent(why -> problems.add("name: " + why));
     if (in.content() == null || in.content().length == 0) {
       problems.add("content: the file is empty");
     } else if (in.content().length > MAX_ITEM_BYTES) {
@@ -466,8 +463,14 @@ public final class AirlockService {
         }
       }
       if (type == ItemType.FIGURE) {
-        if (in.tableName() == null || !FILE_NAME.matcher(in.tableName()).matches() || in.tableName().contains("..")) {
+        if (in.tableName() == null) {
           problems.add("tableName: a figure needs its underlying table's file name");
+        } else {
+          FileNames.problem(in.tableName()).ifPresent(why -> problems.add("tableName: " + why));
+          if (FileNames.sameFile(in.name(), in.tableName())) {
+            // both go to <item>/ in the release zip: one would overwrite the other (or the zip fails)
+            problems.add("tableName: must differ from the figure's own name");
+          }
         }
         if (in.table() == null || in.table().length == 0) {
           problems.add("table: a figure needs its underlying table");
