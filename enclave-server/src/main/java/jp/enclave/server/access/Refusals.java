@@ -19,7 +19,12 @@ public final class Refusals {
   }
 
   public static Refusal notFound(String what, String id) {
-    return new Refusal(what + "-not-found", Refusal.Kind.NOT_FOUND, "no " + what + " '" + id + "'", List.of());
+    return new Refusal(what + "-not-found", Refusal.Kind.NOT_FOUND, "no " + what + " '" + clip(id) + "'", List.of());
+  }
+
+  /** An id as the caller sent it, bounded: a 100,000-character id is not echoed back whole. */
+  static String clip(String id) {
+    return id == null ? "" : id.length() > 64 ? id.substring(0, 64) + "…" : id;
   }
 
   public static Refusal exists(String what, String id) {

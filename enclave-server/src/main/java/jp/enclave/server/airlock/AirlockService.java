@@ -266,7 +266,7 @@ public final class AirlockService {
 
   /** One request: its author sees it always, a reviewer once it is checked; anyone else gets "not found". */
   public View get(Caller c, String id) {
-    return view(c, visible(c, id));
+    return view(c, visible(c, id, "export request"));
   }
 
   /** The checker's HTML report in English, for reviewers and the author once the check is done. */
@@ -276,12 +276,12 @@ public final class AirlockService {
 
   /** The report in the portal's language ("ja" or "en"; English for a check that wrote no Japanese report). */
   public String report(Caller c, String id, String language) {
-    ExportRequest r = visible(c, id);
+    ExportRequest r = visible(c, id, "check report");
     return store.reportHtml(r.id(), language).orElseThrow(() -> Refusals.notFound("check-report", id));
   }
 
   public byte[] itemContent(Caller c, String id, String itemId, boolean safe) {
-    ExportRequest r = visible(c, id);
+    ExportRequest r = visible(c, id, "item content");
     ExportItem i = r.item(itemId).orElseThrow(() -> Refusals.notFound("export-item", itemId));
     byte[] b = safe ? i.safeContent() : i.content();
     if (b == null) {
@@ -292,17 +292,30 @@ public final class AirlockService {
 
   // --- internals ---
 
-  private ExportRequest visible(Caller c, String id) {
-    ExportRequest r = store.find(id).orElseThrow(() -> Refusals.notFound("export", id));
-    if (r.author().equals(c.subject())) {
+  /**
+   * The request if the caller may read it. Anyone else gets the same "not found" whether it exists
+   * or not (no oracle for guessed ids), and the attempt is audited either way: tried from outside,
+   * reads of another project's request, its items and report were refused but left no trace.
+   */
+  private ExportRequest visible(Caller c, String id, String what) {
+    ExportRequest r = store.find(id).orElse(null);
+    if (r != null && r.author().equals(c.subject())) {
       return r;
     }
-    boolean checked = !Set.of(ExportState.DRAFT, ExportState.SUBMITTED, ExportState.CHECKING,
+    boolean checked = r != null && !Set.of(ExportState.DRAFT, ExportState.SUBMITTED, ExportState.CHECKING,
         ExportState.CHECK_FAILED).contains(r.state());
     if (checked && access.allowsExportAction(c, "reviewExport", r.id(), r.author(), project(r))) {
       return r;
     }
-    throw Refusals.notFound("export", id);
+    Refusal refusal = Refusals.notFound("export", id);
+    audit.record(c.subject(), "access.denied", "export/" + clip(id), Map.of("action", "read the " + what,
+        "code", refusal.code(), "exists", r != null));
+    throw refusal;
+  }
+
+  /** An id as the caller sent it, bounded for the audit trail. */
+  private static String clip(String id) {
+    return id == null ? "" : id.length() > 64 ? id.substring(0, 64) + "…" : id;
   }
 
   private View view(Caller c, ExportRequest r) {
