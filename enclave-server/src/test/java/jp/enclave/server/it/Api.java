@@ -66,6 +66,12 @@ final class Api {
     return send(b);
   }
 
+  /** A POST of raw bytes (bodies that are not UTF-8, or larger than a call takes). */
+  Reply postBytes(String path, String token, String idempotencyKey, byte[] body) throws Exception {
+    return send(request(path, token).header("Content-Type", "application/json").header("Idempotency-Key", idempotencyKey)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
   /** A POST with extra headers (e.g. a terminal credential). */
   Reply post(String path, String token, String idempotencyKey, String json, java.util.Map<String, String> headers)
       throws Exception {
