@@ -392,6 +392,10 @@ public final class AirlockService {
         "sha256", rel.packageSha256(), "files", files.stream().map(f -> f.name() + " " + f.sha256()).toList()));
   }
 
+  private static boolean csv(String name) {
+    return name.toLowerCase(java.util.Locale.ROOT).endsWith(".csv");
+  }
+
   private static String stem(String name) {
     int dot = name.lastIndexOf('.');
     return dot > 0 ? name.substring(0, dot) : name;
@@ -462,6 +466,12 @@ public final class AirlockService {
       if (q == null || !QUERY_ID.matcher(q).matches()) {
         problems.add("queries: '" + q + "' is not a gateway query ID");
       }
+    }
+    if (type == ItemType.TABLE && in.name() != null && csv(in.name()) && in.content() != null) {
+      problems.addAll(FormulaCells.problems("content", in.content()));
+    }
+    if (type == ItemType.FIGURE && in.tableName() != null && csv(in.tableName()) && in.table() != null) {
+      problems.addAll(FormulaCells.problems("table", in.table()));
     }
     String kind = null;
     if (type != null) {
