@@ -23,7 +23,7 @@ public final class Refusals {
   }
 
   /** An id as the caller sent it, bounded: a 100,000-character id is not echoed back whole. */
-  static String clip(String id) {
+  public static String clip(String id) {
     return id == null ? "" : id.length() > 64 ? id.substring(0, 64) + "…" : id;
   }
 

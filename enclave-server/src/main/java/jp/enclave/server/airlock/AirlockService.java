@@ -308,15 +308,11 @@ public final class AirlockService {
       return r;
     }
     Refusal refusal = Refusals.notFound("export", id);
-    audit.record(c.subject(), "access.denied", "export/" + clip(id), Map.of("action", "read the " + what,
+    audit.record(c.subject(), "access.denied", "export/" + Refusals.clip(id), Map.of("action", "read the " + what,
         "code", refusal.code(), "exists", r != null));
     throw refusal;
   }
 
-  /** An id as the caller sent it, bounded for the audit trail. */
-  private static String clip(String id) {
-    return id == null ? "" : id.length() > 64 ? id.substring(0, 64) + "…" : id;
-  }
 
   private View view(Caller c, ExportRequest r) {
     int required = ReviewRules.required(r.items());

@@ -219,8 +219,7 @@ public final class ReidService {
       return r;
     }
     var refusal = Refusals.notFound("reidentification", id);
-    String shown = id == null ? "" : id.length() > 64 ? id.substring(0, 64) + "…" : id;
-    audit.record(c.subject(), "access.denied", "reidentification/" + shown, Map.of("action",
+    audit.record(c.subject(), "access.denied", "reidentification/" + Refusals.clip(id), Map.of("action",
         "read the re-identification request", "code", refusal.code(), "exists", r != null));
     throw refusal;
   }

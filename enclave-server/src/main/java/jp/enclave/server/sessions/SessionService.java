@@ -272,8 +272,7 @@ public final class SessionService {
     }
     // audited like every refusal, whether the id exists or not (the answer is the same)
     var refusal = Refusals.notFound("session", sessionId);
-    String shown = sessionId == null ? "" : sessionId.length() > 64 ? sessionId.substring(0, 64) + "…" : sessionId;
-    audit.record(c.subject(), "access.denied", "session/" + shown, Map.of("action", "use the session",
+    audit.record(c.subject(), "access.denied", "session/" + Refusals.clip(sessionId), Map.of("action", "use the session",
         "code", refusal.code(), "exists", s.isPresent()));
     throw refusal;
   }
