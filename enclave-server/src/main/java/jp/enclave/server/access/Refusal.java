@@ -11,7 +11,7 @@ public final class Refusal extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   /** The kind decides the HTTP status in the one place that maps refusals to problem details. */
-  public enum Kind { INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT }
+  public enum Kind { INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, TOO_LARGE }
 
   private final String code;
   private final Kind kind;

@@ -19,7 +19,24 @@ public final class Refusals {
   }
 
   public static Refusal notFound(String what, String id) {
-    return new Refusal(what + "-not-found", Refusal.Kind.NOT_FOUND, "no " + what + " '" + id + "'", List.of());
+    return new Refusal(what + "-not-found", Refusal.Kind.NOT_FOUND, "no " + what + " '" + clip(id) + "'", List.of());
+  }
+
+  /** An id as the caller sent it, bounded: a 100,000-character id is not echoed back whole. */
+  public static String clip(String id) {
+    return id == null ? "" : id.length() > 64 ? id.substring(0, 64) + "…" : id;
+  }
+
+  /** A request body above the call's limit, refused before it is read into memory. */
+  public static Refusal tooLarge(long limit) {
+    return new Refusal("request-too-large", Refusal.Kind.TOO_LARGE, "the request body is larger than this call takes ("
+        + limit + " bytes; export files go one item per request, up to 16 MiB each)", List.of());
+  }
+
+  /** A body that is not JSON text this server can store: not UTF-8, or a string with U+0000 (PostgreSQL text cannot hold it). */
+  public static Refusal malformed(String why) {
+    return new Refusal("malformed-request", Refusal.Kind.INVALID, "the request body is not the JSON this call expects: "
+        + why, List.of(why));
   }
 
   public static Refusal exists(String what, String id) {

@@ -34,7 +34,6 @@ public final class AirlockService {
   public static final int MAX_ITEMS = 50;
   public static final int MAX_ITEM_BYTES = 16 << 20;
   private static final Pattern ITEM_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
-  private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
   private static final Pattern QUERY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,79}");
   private static final Set<String> TABLE_KINDS = Set.of("frequency", "magnitude", "survival");
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -267,7 +266,7 @@ public final class AirlockService {
 
   /** One request: its author sees it always, a reviewer once it is checked; anyone else gets "not found". */
   public View get(Caller c, String id) {
-    return view(c, visible(c, id));
+    return view(c, visible(c, id, "export request"));
   }
 
   /** The checker's HTML report in English, for reviewers and the author once the check is done. */
@@ -277,12 +276,12 @@ public final class AirlockService {
 
   /** The report in the portal's language ("ja" or "en"; English for a check that wrote no Japanese report). */
   public String report(Caller c, String id, String language) {
-    ExportRequest r = visible(c, id);
+    ExportRequest r = visible(c, id, "check report");
     return store.reportHtml(r.id(), language).orElseThrow(() -> Refusals.notFound("check-report", id));
   }
 
   public byte[] itemContent(Caller c, String id, String itemId, boolean safe) {
-    ExportRequest r = visible(c, id);
+    ExportRequest r = visible(c, id, "item content");
     ExportItem i = r.item(itemId).orElseThrow(() -> Refusals.notFound("export-item", itemId));
     byte[] b = safe ? i.safeContent() : i.content();
     if (b == null) {
@@ -293,18 +292,27 @@ public final class AirlockService {
 
   // --- internals ---
 
-  private ExportRequest visible(Caller c, String id) {
-    ExportRequest r = store.find(id).orElseThrow(() -> Refusals.notFound("export", id));
-    if (r.author().equals(c.subject())) {
+  /**
+   * The request if the caller may read it. Anyone else gets the same "not found" whether it exists
+   * or not (no oracle for guessed ids), and the attempt is audited either way: tried from outside,
+   * reads of another project's request, its items and report were refused but left no trace.
+   */
+  private ExportRequest visible(Caller c, String id, String what) {
+    ExportRequest r = store.find(id).orElse(null);
+    if (r != null && r.author().equals(c.subject())) {
       return r;
     }
-    boolean checked = !Set.of(ExportState.DRAFT, ExportState.SUBMITTED, ExportState.CHECKING,
+    boolean checked = r != null && !Set.of(ExportState.DRAFT, ExportState.SUBMITTED, ExportState.CHECKING,
         ExportState.CHECK_FAILED).contains(r.state());
     if (checked && access.allowsExportAction(c, "reviewExport", r.id(), r.author(), project(r))) {
       return r;
     }
-    throw Refusals.notFound("export", id);
+    Refusal refusal = Refusals.notFound("export", id);
+    audit.record(c.subject(), "access.denied", "export/" + Refusals.clip(id), Map.of("action", "read the " + what,
+        "code", refusal.code(), "exists", r != null));
+    throw refusal;
   }
+
 
   private View view(Caller c, ExportRequest r) {
     int required = ReviewRules.required(r.items());
@@ -380,6 +388,10 @@ public final class AirlockService {
         "sha256", rel.packageSha256(), "files", files.stream().map(f -> f.name() + " " + f.sha256()).toList()));
   }
 
+  private static boolean csv(String name) {
+    return name.toLowerCase(java.util.Locale.ROOT).endsWith(".csv");
+  }
+
   private static String stem(String name) {
     int dot = name.lastIndexOf('.');
     return dot > 0 ? name.substring(0, dot) : name;
@@ -439,9 +451,7 @@ public final class AirlockService {
     if (r.items().size() >= MAX_ITEMS) {
       problems.add("items: at most " + MAX_ITEMS + " per request");
     }
-    if (in.name() == null || !FILE_NAME.matcher(in.name()).matches() || in.name().contains("..")) {
-      problems.add("name: a file name of letters, digits, '.', '_' and '-' (no folders)");
-    }
+    FileNames.problem(in.name()).ifPresent(why -> problems.add("name: " + why));
     if (in.content() == null || in.content().length == 0) {
       problems.add("content: the file is empty");
     } else if (in.content().length > MAX_ITEM_BYTES) {
@@ -452,6 +462,12 @@ public final class AirlockService {
       if (q == null || !QUERY_ID.matcher(q).matches()) {
         problems.add("queries: '" + q + "' is not a gateway query ID");
       }
+    }
+    if (type == ItemType.TABLE && in.name() != null && csv(in.name()) && in.content() != null) {
+      problems.addAll(FormulaCells.problems("content", in.content()));
+    }
+    if (type == ItemType.FIGURE && in.tableName() != null && csv(in.tableName()) && in.table() != null) {
+      problems.addAll(FormulaCells.problems("table", in.table()));
     }
     String kind = null;
     if (type != null) {
@@ -466,8 +482,14 @@ public final class AirlockService {
         }
       }
       if (type == ItemType.FIGURE) {
-        if (in.tableName() == null || !FILE_NAME.matcher(in.tableName()).matches() || in.tableName().contains("..")) {
+        if (in.tableName() == null) {
           problems.add("tableName: a figure needs its underlying table's file name");
+        } else {
+          FileNames.problem(in.tableName()).ifPresent(why -> problems.add("tableName: " + why));
+          if (FileNames.sameFile(in.name(), in.tableName())) {
+            // both go to <item>/ in the release zip: one would overwrite the other (or the zip fails)
+            problems.add("tableName: must differ from the figure's own name");
+          }
         }
         if (in.table() == null || in.table().length == 0) {
           problems.add("table: a figure needs its underlying table");

@@ -13,6 +13,11 @@ public class CurrentCaller {
     this.caller = c;
   }
 
+  /** The caller when the request carried a valid token (refusals made before any resource ran are audited with it). */
+  public java.util.Optional<Caller> known() {
+    return java.util.Optional.ofNullable(caller);
+  }
+
   public Caller get() {
     if (caller == null) {
       throw Refusals.unauthenticated("send Authorization: Bearer <access token from the enclave's identity provider>");

@@ -24,12 +24,19 @@ import jp.enclave.server.access.Refusals;
 /**
  * Verifies the identity provider's access tokens for the API with Nimbus JOSE+JWT: RS256
  * signature against the realm's published keys (fetched and cached), issuer, audience
- * {@code enclave-server}, expiry. Roles are the realm roles Keycloak puts in {@code groups}.
+ * {@code enclave-server}, expiry, token type {@code Bearer} (not an ID token). Roles are the realm roles Keycloak puts in {@code groups}.
  */
 @ApplicationScoped
 public class IdentityTokens {
   @Inject
   jp.enclave.server.portal.OidcSettings oidc;
+
+  /**
+   * Keycloak's access tokens say {@code "typ":"Bearer"}. Its ID tokens for this client are signed
+   * with the same key, name the same issuer and audience and carry the roles too ({@code "typ":"ID"}):
+   * tried from outside, a portal login's ID token was taken as an API bearer token.
+   */
+  static final String ACCESS_TOKEN_TYPE = "Bearer";
 
   private DefaultJWTProcessor<SecurityContext> processor;
 
@@ -47,7 +54,7 @@ public class IdentityTokens {
       processor = new DefaultJWTProcessor<>();
       processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
       processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(audience,
-          new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("sub", "exp", "iat")));
+          new JWTClaimsSet.Builder().issuer(issuer).claim("typ", ACCESS_TOKEN_TYPE).build(), Set.of("sub", "exp", "iat")));
     } catch (MalformedURLException e) {
       throw new IllegalStateException("enclave.oidc.issuer is not a URL: " + oidc.getIssuer(), e);
     }

@@ -27,6 +27,10 @@ public class Problems implements ExceptionMapper<Throwable> {
 
   @Context
   UriInfo uri;
+  @jakarta.inject.Inject
+  CurrentCaller caller;
+  @jakarta.inject.Inject
+  RefusalAudit refusals;
 
   @Override
   public Response toResponse(Throwable t) {
@@ -47,6 +51,7 @@ public class Problems implements ExceptionMapper<Throwable> {
           "the same change is being made at the same time (a duplicate key); retry with the same Idempotency-Key"));
     }
     if (find(t, JsonbException.class) != null) {
+      auditMalformed();
       return respond(problem(400, "malformed-request", "Bad Request", "the request body is not the JSON this call expects"));
     }
     WebApplicationException web = find(t, WebApplicationException.class);
@@ -59,6 +64,16 @@ public class Problems implements ExceptionMapper<Throwable> {
     LOG.log(Level.SEVERE, "incident " + incident, t);
     return respond(problem(500, "internal-error", "Internal Server Error",
         "the server failed; nothing was changed. Incident " + incident + " is in the server log"));
+  }
+
+  /** A body JSON-B could not read (wrong types, not JSON): refused before the resource ran, audited with the caller. */
+  private void auditMalformed() {
+    try {
+      caller.known().ifPresent(c -> refusals.record(c.subject(), "request.refused", "api", Map.of(
+          "path", uri == null ? "" : uri.getPath(), "code", "malformed-request")));
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "could not audit a malformed request", e);
+    }
   }
 
   private Map<String, Object> problem(int status, String code, String title, String detail) {
@@ -85,6 +100,7 @@ public class Problems implements ExceptionMapper<Throwable> {
       case FORBIDDEN -> 403;
       case NOT_FOUND -> 404;
       case CONFLICT -> 409;
+      case TOO_LARGE -> 413;
     };
   }
 
@@ -95,6 +111,7 @@ public class Problems implements ExceptionMapper<Throwable> {
       case FORBIDDEN -> "Refused";
       case NOT_FOUND -> "Not found";
       case CONFLICT -> "Conflict";
+      case TOO_LARGE -> "Content Too Large";
     };
   }
 

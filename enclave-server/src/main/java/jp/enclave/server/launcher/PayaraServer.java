@@ -52,6 +52,7 @@ public final class PayaraServer implements AutoCloseable {
       throws IOException {
     Path props = writeProperties(properties, dir.resolve("system.properties"));
     Path log = dir.resolve("payara.log");
+    forgetDeployments(dir.resolve("payara-root"));
     List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx768m", "-jar", payaraJar.toString(), "--deploy", war.toString(), "--contextroot", "/",
         "--port", String.valueOf(port), "--nocluster", "--systemProperties", props.toString(),
@@ -67,6 +68,26 @@ public final class PayaraServer implements AutoCloseable {
       throw e;
     }
     return s;
+  }
+
+  /**
+   * Payara Micro keeps what it deployed under its root folder and starts that copy first on the
+   * next start, then deploys {@code --deploy}'s WAR over it. Tried from outside, a second
+   * {@code ./enclave demo} on the same home failed: the readiness check was answered by the
+   * previous run's application, which was then undeployed, and the demo's first POST got a 404
+   * (and in that window the previous version served requests). The root holds nothing else the
+   * server needs (its keys, database and logs live beside it), so each start begins with a fresh
+   * one, as the first start did, and only the given WAR is deployed.
+   */
+  static void forgetDeployments(Path root) throws IOException {
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    try (var walk = Files.walk(root)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   Process process() {

@@ -99,6 +99,9 @@ public class Producers {
   @ConfigProperty(name = "enclave.alerts.revocations-per-day", defaultValue = "5")
   long revocationsPerDay;
   @Inject
+  @ConfigProperty(name = "enclave.alerts.gateway-auth-failures-per-hour", defaultValue = "20")
+  long gatewayAuthFailuresPerHour;
+  @Inject
   @ConfigProperty(name = "enclave.oidc.issuer")
   String issuer;
   @Inject
@@ -165,7 +168,8 @@ public class Producers {
     };
     return new jp.enclave.server.security.SecurityService(zones,
         new jp.enclave.server.security.KeycloakLoginFailures(issuer, eventsClientId, eventsClientSecret), alerts,
-        jp.enclave.server.security.Thresholds.of(refusedPerHour, failedLoginsPerHour, revocationsPerDay), access,
+        jp.enclave.server.security.Thresholds.of(refusedPerHour, failedLoginsPerHour, revocationsPerDay,
+            gatewayAuthFailuresPerHour), access,
         policies, audit, clock, m);
   }
 

@@ -237,13 +237,17 @@ public final class ReidService {
     return store.ofInspector(c.subject());
   }
 
+  /** One request to its inspector or an officer; anyone else "not found" whether it exists or not, audited. */
   public ReidRequest get(Caller c, String id) {
-    ReidRequest r = store.find(id).orElseThrow(() -> Refusals.notFound("reidentification", id));
-    if (r.inspector().equals(c.subject()) || access.allowsReidAction(c, "approveReidentification", r.id(),
-        r.inspector(), project(r.projectId()))) {
+    ReidRequest r = store.find(id).orElse(null);
+    if (r != null && (r.inspector().equals(c.subject()) || access.allowsReidAction(c, "approveReidentification",
+        r.id(), r.inspector(), project(r.projectId())))) {
       return r;
     }
-    throw Refusals.notFound("reidentification", id);
+    var refusal = Refusals.notFound("reidentification", id);
+    audit.record(c.subject(), "access.denied", "reidentification/" + Refusals.clip(id), Map.of("action",
+        "read the re-identification request", "code", refusal.code(), "exists", r != null));
+    throw refusal;
   }
 
   // --- internals ---

@@ -104,6 +104,10 @@ public final class SecurityService {
     List<Thresholds.Observation> seen = new ArrayList<>();
     trails.zoneEvents("query.refused", since).forEach(e ->
         seen.add(new Thresholds.Observation("query.refused", e.user().isEmpty() ? "(unknown)" : e.user(), e.at())));
+    for (String event : Thresholds.GATEWAY_AUTH_EVENTS) {
+      trails.zoneEvents(event, since).forEach(e -> seen.add(new Thresholds.Observation("gateway.auth-failed",
+          e.project().isEmpty() ? "(unknown)" : e.project(), e.at())));
+    }
     String loginProblem = null;
     try {
       logins.since(since).forEach(f -> seen.add(new Thresholds.Observation("login.failed", f.account(), f.at())));

@@ -26,6 +26,14 @@ public final class Thresholds {
   public static final String FAILED_LOGINS = "failed-logins";
   public static final String ZONE_TRAIL_BROKEN = "zone-trail-broken";
   public static final String REVOCATIONS = "revocations";
+  /**
+   * Failed authentications at a project's gateway (a wrong PostgreSQL password, a refused Flight
+   * token): tried from outside, a run of wrong passwords was audited by the gateway but raised
+   * nothing. Both events count towards one rule, per project.
+   */
+  public static final String GATEWAY_AUTH_FAILURES = "gateway-auth-failures";
+  /** The gateway trail events {@link #GATEWAY_AUTH_FAILURES} counts. */
+  public static final List<String> GATEWAY_AUTH_EVENTS = List.of("pgwire.auth-failed", "session.rejected");
 
   private final List<Rule> rules;
 
@@ -35,14 +43,17 @@ public final class Thresholds {
 
   /**
    * The enclave's rules: refused queries per user per hour (gateway trails), failed logins per
-   * account per hour (Keycloak), any broken zone trail (witnessing), revocations per day.
+   * account per hour (Keycloak), any broken zone trail (witnessing), revocations per day, failed
+   * gateway authentications per project per hour.
    */
-  public static Thresholds of(long refusedQueriesPerHour, long failedLoginsPerHour, long revocationsPerDay) {
+  public static Thresholds of(long refusedQueriesPerHour, long failedLoginsPerHour, long revocationsPerDay,
+      long gatewayAuthFailuresPerHour) {
     return new Thresholds(List.of(
         new Rule(REFUSED_QUERIES, "query.refused", "user", Duration.ofHours(1), refusedQueriesPerHour),
         new Rule(FAILED_LOGINS, "login.failed", "account", Duration.ofHours(1), failedLoginsPerHour),
         new Rule(ZONE_TRAIL_BROKEN, "audit.zone-trail-broken", "zone", Duration.ofDays(1), 1),
-        new Rule(REVOCATIONS, "session.revoked", "project", Duration.ofDays(1), revocationsPerDay)));
+        new Rule(REVOCATIONS, "session.revoked", "project", Duration.ofDays(1), revocationsPerDay),
+        new Rule(GATEWAY_AUTH_FAILURES, "gateway.auth-failed", "project", Duration.ofHours(1), gatewayAuthFailuresPerHour)));
   }
 
   public List<Rule> rules() {

@@ -62,6 +62,10 @@ public final class GatewayTokens {
    * key set survive a restart.
    */
   public static GatewayTokens persistent(Path file, Duration ttl) {
+    // Tink's JWT signature key manager must be registered before the kept key is parsed: on a
+    // restart with the key in place nothing had loaded SessionTokens yet, the key was read as a
+    // legacy proto key and every session open failed (500 "cannot sign a session token").
+    SessionTokens.ensureRegistered();
     try {
       byte[] pgSecret = secret(file.resolveSibling("pg-password.key"));
       if (Files.exists(file)) {

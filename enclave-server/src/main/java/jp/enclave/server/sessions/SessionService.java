@@ -276,8 +276,15 @@ public final class SessionService {
 
   /** A user sees and opens only their own sessions; another's is "not found", not "forbidden". */
   private Session own(Caller c, String sessionId) {
-    return sessions.find(sessionId).filter(s -> s.subject().equals(c.subject()))
-        .orElseThrow(() -> Refusals.notFound("session", sessionId));
+    java.util.Optional<Session> s = sessions.find(sessionId);
+    if (s.isPresent() && s.get().subject().equals(c.subject())) {
+      return s.get();
+    }
+    // audited like every refusal, whether the id exists or not (the answer is the same)
+    var refusal = Refusals.notFound("session", sessionId);
+    audit.record(c.subject(), "access.denied", "session/" + Refusals.clip(sessionId), Map.of("action", "use the session",
+        "code", refusal.code(), "exists", s.isPresent()));
+    throw refusal;
   }
 
   /** Only an onsite session asks where the request comes from. */

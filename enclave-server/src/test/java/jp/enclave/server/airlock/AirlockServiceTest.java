@@ -196,6 +196,30 @@ class AirlockServiceTest {
     assertThat(refusal(() -> airlock.download(RESEARCHER, id)).code()).isEqualTo("export-transition-invalid");
   }
 
+  /** Tried from outside: reads of another's request by id were refused but left no trace. */
+  @Test
+  void readsOfAnotherOnesRequestAnswerAsForAGuessedIdAndAreAudited() {
+    String id = checked(Verdict.PASS);
+    String guessed = "00000000-0000-4000-8000-000000000000";
+    int audited = f.audit.entries.size();
+    for (String target : List.of(id, guessed)) {
+      assertThat(refusal(() -> airlock.get(OTHER, target)).code()).isEqualTo("export-not-found");
+      assertThat(refusal(() -> airlock.report(OTHER, target)).code()).isEqualTo("export-not-found");
+      assertThat(refusal(() -> airlock.itemContent(OTHER, target, "t1", false)).code()).isEqualTo("export-not-found");
+    }
+    String longId = "x".repeat(100_000);
+    Refusal r = refusal(() -> airlock.get(OTHER, longId));
+    assertThat(r.getMessage()).hasSizeLessThan(200);
+    var denials = f.audit.entries.subList(audited, f.audit.entries.size());
+    assertThat(denials).hasSize(7).allSatisfy(e -> {
+      assertThat(e.event()).isEqualTo("access.denied");
+      assertThat(e.actor()).isEqualTo(OTHER.subject());
+    });
+    assertThat(denials.get(0).detail()).contains("\"exists\":true", "read the export request");
+    assertThat(denials.get(3).detail()).contains("\"exists\":false");
+    assertThat(denials.get(6).target()).hasSizeLessThan(80);
+  }
+
   @Test
   void onlyTheServerMovesTheCheckAndOnlyThePartyOfTheRowActs() {
     String id = draft();

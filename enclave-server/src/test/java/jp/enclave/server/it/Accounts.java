@@ -54,16 +54,25 @@ public final class Accounts {
     return accessToken(Services.issuer(), user);
   }
 
+  /** The ID token of a password grant with scope openid (not an access token: the API must refuse it). */
+  public static String idToken(String user) throws Exception {
+    return grant(Services.issuer(), user, "&scope=openid").get("id_token").asText();
+  }
+
   public static String accessToken(String issuer, String user) throws Exception {
+    return grant(issuer, user, "").get("access_token").asText();
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode grant(String issuer, String user, String extra) throws Exception {
     String form = "grant_type=password&client_id=enclave-server&client_secret=enclave-server-dev-secret&username="
         + user + "&password=" + URLEncoder.encode(password(user), StandardCharsets.UTF_8)
-        + (user.equals(STEWARD) ? "&totp=" + stewardTotp() : "");
+        + (user.equals(STEWARD) ? "&totp=" + stewardTotp() : "") + extra;
     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(issuer + "/protocol/openid-connect/token"))
         .header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new IllegalStateException("no token for " + user + ": " + r.body());
     }
-    return JSON.readTree(r.body()).get("access_token").asText();
+    return JSON.readTree(r.body());
   }
 }

@@ -66,6 +66,17 @@ final class Api {
     return send(b);
   }
 
+  /**
+   * A POST of raw bytes (bodies that are not UTF-8, or larger than a call takes), with
+   * {@code Expect: 100-continue} as a client of large uploads sends it: the server refuses a
+   * declared length above the limit before the body is sent (without it, the refusal and the
+   * closed connection arrive while the client is still writing); HTTP/1.1, where 100-continue is defined.
+   */
+  Reply postBytes(String path, String token, String idempotencyKey, byte[] body) throws Exception {
+    return send(request(path, token).version(HttpClient.Version.HTTP_1_1).expectContinue(true).header("Content-Type", "application/json")
+        .header("Idempotency-Key", idempotencyKey).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
   /** A POST with extra headers (e.g. a terminal credential). */
   Reply post(String path, String token, String idempotencyKey, String json, java.util.Map<String, String> headers)
       throws Exception {

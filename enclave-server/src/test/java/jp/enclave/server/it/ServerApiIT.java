@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.LocalDate;
+import java.util.List;
 import jp.enclave.gateway.token.TokenVerifier;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -241,6 +242,63 @@ class ServerApiIT {
           c.createStatement().executeUpdate("delete from audit_event where seq = 1"))
           .isInstanceOf(SQLException.class).hasMessageContaining("append-only");
     }
+  }
+
+  /**
+   * Tried from outside (enclave-server README): an ID token is not an access token; pages and
+   * answers carry the security headers; a body with U+0000, not UTF-8 or above the call's limit is
+   * a problem with a stable code, changes nothing and is audited with the caller.
+   */
+  @Test
+  @Order(10)
+  void triedFromOutsideRefusalsChangeNothingAndAreAudited() throws Exception {
+    String idToken = Accounts.idToken(Accounts.RESEARCHER);
+    Api.Reply id = api().get("api/sessions", idToken);
+    assertThat(id.status()).isEqualTo(401);
+    assertThat(id.code()).isEqualTo("unauthenticated");
+
+    java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+        .newBuilder(java.net.URI.create(Api.local(base) + "index.xhtml")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(page.headers().firstValue("Content-Security-Policy")).get().asString()
+        .contains("frame-ancestors 'none'", "script-src 'self'");
+    assertThat(page.headers().allValues("X-Frame-Options")).containsExactly("DENY");
+    assertThat(page.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+    assertThat(page.headers().firstValue("Cache-Control")).contains("no-store");
+    assertThat(page.headers().firstValue("Referrer-Policy")).contains("no-referrer");
+
+    String token = Accounts.accessToken(Accounts.RESEARCHER);
+    Api.Reply sessions = api().get("api/sessions", token);
+    assertThat(sessions.raw().headers().firstValue("Cache-Control")).contains("no-store");
+    long requests = count("select count(*) from export_request");
+    String refusedByResearcher = "select count(*) from audit_event where event = 'request.refused' and actor = '"
+        + Accounts.RESEARCHER_SUBJECT + "'";
+    long refusedBefore = count(refusedByResearcher);
+
+    Api.Reply nul = api().post("api/exports", token, "k-nul", "{\"projectId\":\"p\",\"title\":\"a\\u0000b\"}");
+    assertThat(nul.status()).isEqualTo(400);
+    assertThat(nul.code()).isEqualTo("malformed-request");
+    assertThat(nul.body().path("detail").asText()).contains("U+0000");
+
+    byte[] latin1 = "{\"projectId\":\"p\",\"title\":\"caf\u00e9\"}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    Api.Reply notUtf8 = api().postBytes("api/exports", token, "k-latin1", latin1);
+    assertThat(notUtf8.status()).isEqualTo(400);
+    assertThat(notUtf8.body().path("detail").asText()).contains("not UTF-8");
+
+    byte[] big = ("{\"projectId\":\"p\",\"title\":\"" + "x".repeat(2 << 20) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Api.Reply tooLarge = api().postBytes("api/exports", token, "k-big", big);
+    assertThat(tooLarge.status()).isEqualTo(413);
+    assertThat(tooLarge.code()).isEqualTo("request-too-large");
+
+    Api.Reply wrongType = api().post("api/exports", token, "k-type", "{\"projectId\":5,\"title\":[1]}");
+    assertThat(wrongType.code()).isEqualTo("malformed-request");
+
+    for (Api.Reply r : List.of(nul, notUtf8, tooLarge, wrongType)) {
+      assertThat(r.raw().headers().firstValue("Content-Type")).contains("application/problem+json");
+      assertThat(r.raw().body()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+    assertThat(count("select count(*) from export_request")).isEqualTo(requests);
+    assertThat(count(refusedByResearcher)).isEqualTo(refusedBefore + 4);
   }
 
   private static long count(String sql) throws SQLException {

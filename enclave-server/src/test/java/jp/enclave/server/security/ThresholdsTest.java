@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The alert rules row by row: which observations cross which threshold, in which window. */
 class ThresholdsTest {
-  static final Thresholds RULES = Thresholds.of(3, 5, 2);
+  static final Thresholds RULES = Thresholds.of(3, 5, 2, 4);
   static final Instant HOUR = Instant.parse("2026-06-01T10:00:00Z");
 
   static List<Observation> times(String event, String subject, int n, long spacingSeconds) {
@@ -41,6 +41,9 @@ class ThresholdsTest {
             List.of("zone-trail-broken gateway 1")),
         Arguments.of("2 revocations on one project in a day", times("session.revoked", "p-dm", 2, 3600),
             List.of("revocations p-dm 2")),
+        Arguments.of("4 failed gateway logins (wrong passwords, refused tokens) on one project in an hour",
+            times("gateway.auth-failed", "p-dm", 4, 60), List.of("gateway-auth-failures p-dm 4")),
+        Arguments.of("3 failed gateway logins stay below 4", times("gateway.auth-failed", "p-dm", 3, 60), List.of()),
         Arguments.of("accepted queries are not counted", times("query.accepted", "u-1", 50, 1), List.of()));
   }
 
@@ -54,6 +57,6 @@ class ThresholdsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("rows")
   void aRuleSwitchedOffRaisesNothing(String name, List<Observation> seen, List<String> expected) {
-    assertThat(Thresholds.of(0, 0, 0).crossings(seen)).allMatch(c -> c.rule().equals(Thresholds.ZONE_TRAIL_BROKEN));
+    assertThat(Thresholds.of(0, 0, 0, 0).crossings(seen)).allMatch(c -> c.rule().equals(Thresholds.ZONE_TRAIL_BROKEN));
   }
 }
