@@ -44,6 +44,7 @@ public final class ExecutionWorker implements AutoCloseable {
   private Process process;
   private MemoryCap cap;
   private Path socket;
+  private Path tmp;
   private int generation;
   private Death lastDeath = Death.NONE;
   private boolean closed;
@@ -83,6 +84,7 @@ public final class ExecutionWorker implements AutoCloseable {
     cap = MemoryCap.detect(settings.capBytes());
     socket = dir.resolve("worker-" + id + "-" + generation + ".sock");
     Path tmp = privateTmp();
+    this.tmp = tmp;
     List<String> java = new ArrayList<>(List.of(
         ProcessHandle.current().info().command().orElse("java"),
         // Small, fixed JVM reservations: under an address-space cap they count like memory.
@@ -375,5 +377,11 @@ public final class ExecutionWorker implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     c.release();
+    // Here too, not only on exit: a gateway closing on its way out may not live to run that callback.
+    Path t;
+    synchronized (lock) {
+      t = tmp;
+    }
+    removeTree(t);
   }
 }

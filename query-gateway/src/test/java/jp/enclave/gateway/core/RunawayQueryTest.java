@@ -170,9 +170,7 @@ class RunawayQueryTest {
     GatewaySession s = TestHome.session("dave", TestHome.PROJECT, SessionKind.REMOTE);
     long pid = GatewayTestAccess.workerPid(gateway, "dave");
     // DuckDB's unpacked native library: mapped by the worker, no longer on disk, in a folder of the worker's own.
-    String tmpArg = java.util.Arrays.stream(Files.readString(Path.of("/proc/" + pid + "/cmdline")).split("\0"))
-        .filter(a -> a.startsWith("-Djava.io.tmpdir=")).findFirst().orElseThrow();
-    Path tmp = Path.of(tmpArg.substring("-Djava.io.tmpdir=".length()));
+    Path tmp = workerTmp(pid);
     assertThat(tmp).isEmptyDirectory();
     assertThat(Files.readAllLines(Path.of("/proc/" + pid + "/maps"))).anySatisfy(l -> assertThat(l)
         .contains(tmp.resolve("libduckdb_java").toString()).endsWith("(deleted)"));
@@ -189,6 +187,7 @@ class RunawayQueryTest {
   void oneSessionCannotTakeEverySlot() throws Exception {
     // The slots are the point here, not the time limit: a gateway of its own with a limit no
     // loaded CI machine reaches while the test holds its results open.
+    Path workerTmp;
     try (GatewayFixture slots = new GatewayFixture("slots", TestHome.PROJECT, TestHome.config()
         .withQueryTimeout(Duration.ofSeconds(120)).withMemoryLimit("256MB").withMaxConcurrentQueries(4)
         .withMaxQueriesPerUser(3).withMaxQueriesPerSession(2), Duration.ofSeconds(10))) {
@@ -215,10 +214,20 @@ class RunawayQueryTest {
           }
         }
       }
+      workerTmp = workerTmp(GatewayTestAccess.workerPid(g, "erin"));
+      assertThat(workerTmp).exists();
       slots.gateway.audit().flushWithin(Duration.ZERO);
       assertThat(slots.audit()).filteredOn(n -> n.path("event").asText().equals("query.finished"))
           .anySatisfy(f -> assertThat(f.path("data").path("code").asText()).isEqualTo("GW-SESSION-LIMIT"));
     }
+    assertThat(workerTmp).as("a closed gateway leaves no worker folder").doesNotExist();
+  }
+
+  /** The worker's own temporary folder, from its command line. */
+  private static Path workerTmp(long pid) throws Exception {
+    String arg = java.util.Arrays.stream(Files.readString(Path.of("/proc/" + pid + "/cmdline")).split("\0"))
+        .filter(a -> a.startsWith("-Djava.io.tmpdir=")).findFirst().orElseThrow();
+    return Path.of(arg.substring("-Djava.io.tmpdir=".length()));
   }
 
   private static GatewayRefusal refusal(GatewaySession s, String sql) {
