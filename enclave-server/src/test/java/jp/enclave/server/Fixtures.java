@@ -46,6 +46,11 @@ public final class Fixtures {
   public final Access access = new Access(POLICIES, registryStore, audit, clock);
   public final GatewayTokens tokens = GatewayTokens.ephemeral(java.time.Duration.ofMinutes(15));
   public final RegistryService registry = new RegistryService(registryStore, access, audit, clock);
+
+  /** The airlock's service over {@code store}, on this fixture's registry, policies, trail and clock. */
+  public jp.enclave.server.airlock.AirlockService airlock(jp.enclave.server.airlock.AirlockStore store) {
+    return new jp.enclave.server.airlock.AirlockService(store, registryStore, access, audit, clock);
+  }
   public final SessionService sessions = new SessionService(sessionStore, registryStore, access, audit, tokens,
       jp.enclave.server.sessions.Gateways.fixed("127.0.0.1:47470"), clock);
 

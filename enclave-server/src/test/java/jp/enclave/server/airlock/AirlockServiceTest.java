@@ -29,7 +29,7 @@ class AirlockServiceTest {
 
   final Fixtures f = new Fixtures().eligible();
   final InMemoryAirlock store = new InMemoryAirlock();
-  final AirlockService airlock = new AirlockService(store, f.registryStore, f.access, f.audit, f.clock);
+  final AirlockService airlock = f.airlock(store);
 
   private String draft() {
     String id = airlock.create(RESEARCHER, "p-dm", "Diabetes by sex").request().id();

@@ -56,7 +56,7 @@ class FileNamesTest {
   void aFigureWhoseTableHasItsOwnNameIsRefusedBeforeItCanBreakTheRelease() {
     Fixtures f = new Fixtures().eligible();
     InMemoryAirlock store = new InMemoryAirlock();
-    AirlockService airlock = new AirlockService(store, f.registryStore, f.access, f.audit, f.clock);
+    AirlockService airlock = f.airlock(store);
     String id = airlock.create(Fixtures.RESEARCHER, "p-dm", "figure").request().id();
     byte[] csv = "sex,persons\nF,120\nM,130\n".getBytes(StandardCharsets.UTF_8);
     for (String tableName : Set.of("fig.csv", "FIG.csv", "Fig.CSV")) {

@@ -38,7 +38,7 @@ class FormulaCellsTest {
   void aTableWithFormulasIsRefusedWhenAddedAndAFigureTableToo() {
     Fixtures f = new Fixtures().eligible();
     InMemoryAirlock store = new InMemoryAirlock();
-    AirlockService airlock = new AirlockService(store, f.registryStore, f.access, f.audit, f.clock);
+    AirlockService airlock = f.airlock(store);
     String id = airlock.create(Fixtures.RESEARCHER, "p-dm", "formulas").request().id();
     byte[] bad = "sex,persons\n=1+1,120\n".getBytes(StandardCharsets.UTF_8);
     byte[] png = {(byte) 0x89, 'P', 'N', 'G'};

@@ -33,7 +33,7 @@ class ReidServiceTest {
 
   final Fixtures f = new Fixtures().eligible();
   final InMemoryAirlock airlockStore = new InMemoryAirlock();
-  final AirlockService airlock = new AirlockService(airlockStore, f.registryStore, f.access, f.audit, f.clock);
+  final AirlockService airlock = f.airlock(airlockStore);
   final Store store = new Store();
   final ReidService reid = new ReidService(store, airlockStore, f.registryStore, f.access, f.audit, f.clock);
 
